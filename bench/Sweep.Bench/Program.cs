@@ -1,0 +1,1 @@
+Console.WriteLine("bench: not built yet (issue 2)");

@@ -1,0 +1,1 @@
+Console.WriteLine("sweep: not built yet (issue 3)");

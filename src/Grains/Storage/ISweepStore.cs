@@ -1,0 +1,56 @@
+using Sweep.Grains.Contracts;
+using Sweep.Model.Metrics;
+
+namespace Sweep.Grains.Storage;
+
+/// <summary>
+/// What sweeps and trials write: definitions, trial status, checkpoints, results, predictions and study reports.
+/// Two backends (PostgreSQL, local directory) with the same semantics, held together by one conformance suite.
+/// Every write is atomic: after a crash a reader sees the old value or the new one, never a mix.
+/// </summary>
+public interface ISweepStore
+{
+    /// <summary>
+    /// Stores a new sweep and its trials (all Pending). If the id exists with the same <c>GridHash</c> the stored
+    /// definition is returned unchanged; with another hash it throws <see cref="SweepConflictException"/>.
+    /// </summary>
+    Task<SweepDefinition> CreateSweepAsync(SweepDefinition sweep, CancellationToken cancellationToken = default);
+
+    Task<SweepDefinition?> GetSweepAsync(string sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>All sweeps, newest first.</summary>
+    Task<IReadOnlyList<SweepDefinition>> ListSweepsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records a non-final status (Pending/Running with steps done). Ignored once the trial has a result.</summary>
+    Task SetTrialStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken = default);
+
+    /// <summary>Status and steps of every trial of a sweep, keyed by trial id.</summary>
+    Task<IReadOnlyDictionary<string, (TrialStatus Status, int Steps)>> GetTrialStatusesAsync(string sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores checkpoint bytes with a checksum, atomically; keeps the newest two per trial.</summary>
+    Task SaveCheckpointAsync(string trialId, int step, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest checkpoint whose checksum verifies (falls back to the older one); null if none.</summary>
+    Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a finished trial exactly once, with its curve, metrics and predictions, in one atomic write, and
+    /// sets its status to <c>Row.Status</c>. Returns false and changes nothing if the trial already has a result.
+    /// </summary>
+    Task<bool> SaveResultAsync(TrialResultRecord result, CancellationToken cancellationToken = default);
+
+    Task<TrialResultRecord?> GetResultAsync(string trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every finished trial of a sweep (with curves and evaluations; predictions included).</summary>
+    Task<IReadOnlyList<TrialResultRecord>> GetResultsAsync(string sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>Finished trials only, filtered and sorted per the query.</summary>
+    Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default);
+
+    Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores (replaces) the study report of a sweep as JSON.</summary>
+    Task SaveStudyAsync(string sweepId, string studyJson, CancellationToken cancellationToken = default);
+
+    Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,4 @@
+namespace Sweep.Grains.Storage;
+
+/// <summary>A sweep id already exists with a different grid.</summary>
+public sealed class SweepConflictException(string message) : Exception(message);

@@ -1,0 +1,8 @@
+namespace Sweep.Model.Training;
+
+/// <summary>Hidden-layer activation.</summary>
+public enum Activation
+{
+    Relu,
+    Elu,
+}

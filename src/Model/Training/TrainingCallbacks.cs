@@ -1,0 +1,13 @@
+namespace Sweep.Model.Training;
+
+/// <summary>Hooks a trainer calls synchronously on the training thread.</summary>
+public sealed class TrainingCallbacks
+{
+    /// <summary>Called every <see cref="ProgressEvery"/> steps and after each dev evaluation.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Called with the checkpoint bytes every CheckpointEvery steps and at the end of the run.</summary>
+    public Action<int, byte[]>? Checkpoint { get; init; }
+
+    public int ProgressEvery { get; init; } = 10;
+}

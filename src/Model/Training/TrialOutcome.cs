@@ -1,0 +1,14 @@
+namespace Sweep.Model.Training;
+
+/// <summary>How a training run ended.</summary>
+public enum TrialOutcome
+{
+    /// <summary>Ran its steps or stopped early on a converged dev accuracy.</summary>
+    Completed,
+
+    /// <summary>The cost became NaN or infinite; metrics are those of the last good evaluation.</summary>
+    Diverged,
+
+    /// <summary>Cancellation was requested; the run can be resumed from its checkpoint.</summary>
+    Cancelled,
+}

@@ -1,0 +1,1 @@
+Console.WriteLine("sweep-silo: not built yet (issue 3)");
