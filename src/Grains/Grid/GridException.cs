@@ -1,0 +1,10 @@
+namespace Sweep.Grains.Grid;
+
+/// <summary>A grid file that cannot be run; <see cref="Errors"/> lists every problem found, not just the first.</summary>
+public sealed class GridException(string fileName, IReadOnlyList<GridError> errors)
+    : Exception($"{fileName}: {errors.Count} problem(s):{Environment.NewLine}" + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+{
+    public string FileName { get; } = fileName;
+
+    public IReadOnlyList<GridError> Errors { get; } = errors;
+}
