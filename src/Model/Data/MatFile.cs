@@ -223,7 +223,7 @@ internal sealed class MatFile
         }
         var size = region.UInt32(offset + 4, $"{field} (size)");
         var dataOffset = offset + TagSize;
-        region.Require(dataOffset, size, $"{field} data");
+        region.Require(dataOffset, size, $"{field} contents");
         // Every element ends on a 64-bit boundary; a last element may omit its padding.
         var next = Math.Min(dataOffset + ((size + 7L) & ~7L), region.Length);
         return new Element(offset, first, size, dataOffset, next);

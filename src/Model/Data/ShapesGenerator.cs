@@ -49,8 +49,11 @@ internal static class ShapesGenerator
             for (var x = 0; x < size; x++)
             {
                 // 2×2 supersampling gives partial coverage at the edges, so small objects keep their shape.
+                // Every shape lies within one radius of its centre: pixels outside that box are background.
                 var coverage = 0f;
-                for (var sy = 0.25f; sy < 1f; sy += 0.5f)
+                var nearObject = x + 1 > centreX - radius && x < centreX + radius
+                    && y + 1 > centreY - radius && y < centreY + radius;
+                for (var sy = 0.25f; nearObject && sy < 1f; sy += 0.5f)
                 {
                     for (var sx = 0.25f; sx < 1f; sx += 0.5f)
                     {

@@ -38,10 +38,17 @@ internal sealed class SyntheticRandom
     public int NextInt(int count) => (int)(((NextUInt64() >> 32) * (ulong)count) >> 32);
 
     /// <summary>
-    /// Approximately standard normal: the Irwin–Hall sum of four uniforms, centred and scaled to variance 1.
-    /// It avoids log and cos, whose last bits may differ between platforms.
+    /// Approximately standard normal: the Irwin–Hall sum of four 16-bit uniforms taken from one draw, centred and
+    /// scaled to variance 1. It avoids log and cos, whose last bits may differ between platforms, and every step
+    /// is exact in float arithmetic.
     /// </summary>
-    public float NextNormal() => (NextFloat() + NextFloat() + NextFloat() + NextFloat() - 2f) * 1.7320508f;
+    public float NextNormal()
+    {
+        var bits = NextUInt64();
+        var sum = (bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) + ((bits >> 32) & 0xFFFF) + (bits >> 48);
+        // Each term is the uniform (k + ½) / 65536 on (0, 1); four of them have mean 2 and variance 1/3.
+        return ((sum + 2f) / 65536f - 2f) * 1.7320508f;
+    }
 
     /// <summary>Fisher–Yates shuffle.</summary>
     public void Shuffle(Span<int> values)
