@@ -31,6 +31,13 @@ internal static class GridCanonicalForm
             json.WriteStartArray("architectures");
             foreach (var architecture in grid.Architectures)
             {
+                if (architecture.Name == architecture.Spec && GridNames.Presets.Contains(architecture.Name))
+                {
+                    // A preset (custom entries may not take a preset's name).
+                    json.WriteStringValue(architecture.Name);
+                    continue;
+                }
+
                 json.WriteStartObject();
                 json.WriteString("name", architecture.Name);
                 json.WriteString("spec", architecture.Spec);

@@ -525,30 +525,33 @@ internal sealed partial class GridReader(string baseDirectory)
             return null;
         }
 
-        var valid = true;
+        var problems = new List<string>();
         foreach (var (role, name) in new[] { ("baseline", pair.Baseline), ("candidate", pair.Candidate) })
         {
             var architecture = architectures.FirstOrDefault(a => a.Name == name);
             if (architecture is null)
             {
-                Error(path, $"the {role} '{name}' is not an architecture of this grid{GridNames.Suggestion(name, architectures.Select(a => a.Name))}; the grid has {string.Join(", ", architectures.Select(a => a.Name))}");
-                valid = false;
+                problems.Add($"the {role} '{name}' is not an architecture of this grid{GridNames.Suggestion(name, architectures.Select(a => a.Name))} (the grid has {string.Join(", ", architectures.Select(a => a.Name))})");
             }
             else if (role == "candidate" && !architecture.HasConvolution)
             {
-                Error(path, $"the candidate '{name}' has no convolution; this study's candidate must be convolutional");
-                valid = false;
+                problems.Add($"the candidate '{name}' has no convolution; this study's candidate must be convolutional");
             }
             else if (role == "baseline" && architecture.HasConvolution != baselineHasConvolution)
             {
-                Error(path, baselineHasConvolution
+                problems.Add(baselineHasConvolution
                     ? $"the baseline '{name}' has no convolution; the extra-conv-layer study compares two convolutional architectures"
                     : $"the baseline '{name}' has a convolution; the dense-vs-conv baseline must be a dense architecture (is the pair reversed?)");
-                valid = false;
             }
         }
 
-        return valid ? pair : null;
+        if (problems.Count > 0)
+        {
+            Error(path, string.Join("; ", problems));
+            return null;
+        }
+
+        return pair;
     }
 
     /// <summary>Studies when the grid has no <c>studies</c> block (README, "Grid format").</summary>
