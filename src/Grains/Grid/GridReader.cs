@@ -579,7 +579,7 @@ internal sealed partial class GridReader(string baseDirectory)
         var (patience, minDelta) = fields.TryGetValue("earlyStopping", out var earlyStopping)
             ? ReadEarlyStopping(earlyStopping, path + ".earlyStopping", baseline)
             : (baseline.Patience, baseline.MinDelta);
-        return baseline with
+        var settings = baseline with
         {
             BatchSize = OptionalInt(fields, "batchSize", path, 1, GridLimits.MaxBatchSize, baseline.BatchSize),
             Steps = OptionalInt(fields, "steps", path, 1, GridLimits.MaxSteps, baseline.Steps),
@@ -598,6 +598,12 @@ internal sealed partial class GridReader(string baseDirectory)
                 : baseline.Optimizer,
             Threads = OptionalInt(fields, "threads", path, 1, GridLimits.MaxThreads, baseline.Threads),
         };
+        if (settings.Patience > 0 && settings.DevSize == 0)
+        {
+            Error(path, $"early stopping (patience {settings.Patience}) watches the dev accuracy, but devSize is 0; set devSize above 0 or \"earlyStopping\": false");
+        }
+
+        return settings;
     }
 
     /// <summary><c>false</c> (off) or <c>{ "patience": n ≥ 1, "minDelta": d in [0, 1] }</c>.</summary>

@@ -28,6 +28,7 @@ public sealed class GridValidationTests
     [InlineData("\"training\": { \"earlyStopping\": { \"patience\": 3, \"minDelta\": 2 } }", "$.training.earlyStopping.minDelta", "from 0 to 1")]
     [InlineData("\"training\": { \"earlyStopping\": true }", "$.training.earlyStopping", "expected false")]
     [InlineData("\"training\": 5", "$.training", "expected an object")]
+    [InlineData("\"training\": { \"devSize\": 0, \"earlyStopping\": { \"patience\": 2 } }", "$.training", "devSize is 0")]
     [InlineData("\"filters\": []", "$.filters", "omit the field")]
     [InlineData("\"filters\": 3", "$.filters", "expected an array")]
     [InlineData("\"filters\": [3, 0]", "$.filters[1]", "from 1 to 1024")]
