@@ -22,13 +22,6 @@ internal sealed partial class GridReader(string baseDirectory)
     private const int MaxPathLength = 4096;
     private const int MaxSpecLength = 1000;
 
-    /// <summary>Filter counts of the presets when the grid has no <c>filters</c> axis (the paper's: issue 2).</summary>
-    private static readonly IReadOnlyDictionary<string, int> PresetDefaultFilters = new Dictionary<string, int>
-    {
-        ["cnn"] = 3,
-        ["cnn2"] = 5,
-    };
-
     /// <summary>Training-set sizes of the catalog datasets (PAPER.md), to check the dev split fits.</summary>
     private static readonly IReadOnlyDictionary<string, (int TrainImages, ImageShape Shape)> CatalogFacts =
         new Dictionary<string, (int, ImageShape)>
@@ -382,16 +375,19 @@ internal sealed partial class GridReader(string baseDirectory)
             return null;
         }
 
+        // A custom stack is kept in the engine's canonical spelling, so that specs written differently but
+        // meaning the same network give the same grid hash; a preset keeps its name (its filters vary).
+        var text = GridNames.Presets.Contains(spec) ? spec : parsed.Text;
         if (!parsed.HasConvolution)
         {
             CheckFitsDatasets(name, parsed, specPath, datasets);
-            return new GridArchitecture(name, spec, HasConvolution: false, [0]);
+            return new GridArchitecture(name, text, HasConvolution: false, [0]);
         }
 
         if (filterAxis.IsEmpty)
         {
             CheckFitsDatasets(name, parsed, specPath, datasets);
-            return new GridArchitecture(name, spec, HasConvolution: true, [DefaultFilters(spec)]);
+            return new GridArchitecture(name, text, HasConvolution: true, [FirstConvFilters(parsed)]);
         }
 
         var valid = true;
@@ -413,7 +409,7 @@ internal sealed partial class GridReader(string baseDirectory)
             CheckFitsDatasets(name, parsed, specPath, datasets);
         }
 
-        return valid ? new GridArchitecture(name, spec, HasConvolution: true, filterAxis) : null;
+        return valid ? new GridArchitecture(name, text, HasConvolution: true, filterAxis) : null;
     }
 
     private void CheckFitsDatasets(string name, ArchitectureSpec parsed, string specPath, ImmutableArray<GridDataset> datasets)
@@ -439,21 +435,21 @@ internal sealed partial class GridReader(string baseDirectory)
             }
             catch (ArchitectureException e)
             {
-                Error(specPath, $"architecture '{name}' does not fit dataset '{dataset.Ref.Name}' ({input.Height}x{input.Width} images): {e.Message}");
+                Error(specPath, $"architecture '{name}' cannot run on dataset '{dataset.Ref.Name}' ({input.Height}x{input.Width} images): {e.Message}");
             }
         }
     }
 
-    /// <summary>The filter count a conv architecture runs with when the grid has no filter axis.</summary>
-    private static int DefaultFilters(string spec)
+    /// <summary>
+    /// The filter count a conv architecture runs with when the grid has no filter axis: that of its first conv
+    /// layer, read from the canonical text (<c>conv{F}k{K}s{S}p{P}</c>, ArchitectureSpec).
+    /// </summary>
+    private static int FirstConvFilters(ArchitectureSpec parsed)
     {
-        if (PresetDefaultFilters.TryGetValue(spec, out var preset))
-        {
-            return preset;
-        }
-
-        var first = FirstConvFilters().Match(spec);
-        return first.Success ? int.Parse(first.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var first = FirstConvLayer().Match(parsed.Text);
+        return first.Success
+            ? int.Parse(first.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Architecture '{parsed.Text}' has a convolution but no conv layer in its text.");
     }
 
     private StudyPlan ReadStudies(JsonElement element, ImmutableArray<GridArchitecture> architectures, ImmutableArray<int> filterAxis)
@@ -828,6 +824,6 @@ internal sealed partial class GridReader(string baseDirectory)
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex SimpleName();
 
-    [GeneratedRegex(@"(?<![A-Za-z])conv(\d+)", RegexOptions.IgnoreCase)]
-    private static partial Regex FirstConvFilters();
+    [GeneratedRegex(@"(?:^|-)conv(\d+)k")]
+    private static partial Regex FirstConvLayer();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Data;
+using Sweep.Model.Networks;
 using Sweep.Model.Training;
 using static Sweep.Grains.Tests.Grid.GridFixtures;
 
@@ -83,6 +84,47 @@ public sealed class GridExpansionTests
             [("dnn", 0), ("cnn", 3), ("cnn2", 5)],
             definition.Trials.Select(t => (t.Architecture, t.Filters)));
         Assert.DoesNotContain("\"filters\":[", definition.GridJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CustomStacks_TakeTheFilterAxisOnlyWhenTheyConvolve()
+    {
+        var definition = Compile("""
+            { "name": "c", "datasets": ["mnist"], "filters": [3, 32],
+              "architectures": [ { "name": "deep", "spec": "conv16k3p1-pool2-dense128-dense64" },
+                                 { "name": "mlp", "spec": "dense256-dense64" } ] }
+            """);
+
+        Assert.Equal(
+            [("deep", 3), ("deep", 32), ("mlp", 0)],
+            definition.Trials.Select(t => (t.Architecture, t.Filters)));
+    }
+
+    [Fact]
+    public void AbsentFilterAxis_GivesACustomStackItsFirstConvLayersCount()
+    {
+        var trial = Assert.Single(Compile("""
+            { "name": "c", "datasets": ["mnist"], "architectures": [ { "name": "deep", "spec": "conv16k3p1-pool2-conv8k3p1-dense64" } ] }
+            """).Trials);
+
+        Assert.Equal(16, trial.Filters);
+    }
+
+    [Fact]
+    public void ArchitectureText_ParsesBackToTheTrialsNetwork()
+    {
+        var definition = Compile("""
+            { "name": "p", "datasets": ["mnist"], "filters": [4, 8],
+              "architectures": ["dnn", "cnn", "cnn2", { "name": "deep", "spec": "Conv16K3P1-pool2-dense64" }] }
+            """);
+
+        Assert.All(definition.Trials, t =>
+        {
+            var spec = ArchitectureSpec.Parse(t.ArchitectureText, t.Filters == 0 ? null : t.Filters);
+            Assert.Equal(t.Filters > 0, spec.HasConvolution);
+            Assert.Equal(spec.Text, ArchitectureSpec.Parse(spec.Text).Text);
+        });
+        Assert.Equal(["dnn", "cnn", "cnn2"], definition.Trials.Select(t => t.ArchitectureText).Distinct().Take(3));
     }
 
     [Fact]

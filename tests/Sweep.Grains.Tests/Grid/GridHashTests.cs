@@ -79,6 +79,14 @@ public sealed class GridHashTests
     }
 
     [Fact]
+    public void CustomSpecsSpelledDifferently_HashAlike()
+    {
+        var respelled = Grid.Replace("conv16k3p1-pool2-dense128-dense64", "CONV16k3s1p1-pool2s2-dense128-dense64", StringComparison.Ordinal);
+
+        Assert.Equal(Compile(Grid).GridHash, Compile(respelled).GridHash);
+    }
+
+    [Fact]
     public void StudiesChange_ChangesTheHash()
     {
         var withStudies = Grid.Replace("\"seeds\"", "\"studies\": { \"filters\": true }, \"seeds\"", StringComparison.Ordinal);

@@ -119,7 +119,7 @@ public sealed class GridValidationTests
                 architectures: """[{ "name": "deep", "spec": "conv4k3p1-pool2-pool2-pool2-dense16" }]"""),
             "$.architectures[0].spec");
 
-        Assert.Contains("does not fit dataset 'tiny' (4x4 images)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot run on dataset 'tiny' (4x4 images)", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
