@@ -225,6 +225,16 @@ public sealed class GridValidationTests
     }
 
     [Fact]
+    public void TrialLimit_IsReportedAlongsideOtherProblems()
+    {
+        var seeds = string.Join(",", Enumerable.Range(0, 60_000));
+        var errors = Errors($$"""{ "name": "big", "datasets": ["mnist", "svhn"], "architectures": ["dnn"], "training": { "steps": 0 }, "seeds": [{{seeds}}] }""");
+
+        Assert.Equal(["$", "$.training.steps"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("120000 trials", errors.Single(e => e.Path == "$").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OversizedText_IsRejectedBeforeParsing()
     {
         var json = With(string.Empty) + new string(' ', GridLimits.MaxFileBytes);
