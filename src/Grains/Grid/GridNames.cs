@@ -54,9 +54,9 @@ internal static partial class GridNames
         return bestDistance <= tolerance ? best : null;
     }
 
-    /// <summary>" (did you mean 'x'?)" or "" when nothing is close.</summary>
+    /// <summary>" (did you mean 'x'?)", or "" when nothing is close.</summary>
     public static string Suggestion(string unknown, IEnumerable<string> known) =>
-        Closest(unknown, known) is { } close ? $"; did you mean '{close}'?" : string.Empty;
+        Closest(unknown, known) is { } close ? $" (did you mean '{close}'?)" : string.Empty;
 
     /// <summary>Levenshtein distance, with '_' and '-' ignored so that batch_size matches batchSize.</summary>
     private static int EditDistance(string a, string b)

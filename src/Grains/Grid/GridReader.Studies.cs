@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using Sweep.Grains.Contracts;
 
@@ -34,7 +35,7 @@ internal sealed partial class GridReader
                 filters = true;
                 if (filterAxis.Length < 2 || !architectures.Any(a => a.HasConvolution))
                 {
-                    Error("$.studies.filters", $"the filter-count study needs a convolutional architecture and at least two filter counts in $.filters; the grid has {filterAxis.Length}");
+                    Error("$.studies.filters", $"the filter-count study needs a convolutional architecture and at least two filter counts in $.filters; it has {(filterAxis.IsEmpty ? "none" : filterAxis.Length.ToString(CultureInfo.InvariantCulture))}");
                 }
             }
         }
@@ -76,13 +77,21 @@ internal sealed partial class GridReader
             return null;
         }
 
+        var baseline = architectures.FirstOrDefault(a => a.Name == pair.Baseline);
+        var candidate = architectures.FirstOrDefault(a => a.Name == pair.Candidate);
+        if (!baselineHasConvolution && baseline is { HasConvolution: true } && candidate is { HasConvolution: false })
+        {
+            Error(path, $"the pair is reversed: the baseline '{pair.Baseline}' has a convolution and the candidate '{pair.Candidate}' has none; write [\"{pair.Candidate}\", \"{pair.Baseline}\"]");
+            return null;
+        }
+
         var problems = new List<string>();
         foreach (var (role, name) in new[] { ("baseline", pair.Baseline), ("candidate", pair.Candidate) })
         {
             var architecture = architectures.FirstOrDefault(a => a.Name == name);
             if (architecture is null)
             {
-                problems.Add($"the {role} '{name}' is not an architecture of this grid{GridNames.Suggestion(name, architectures.Select(a => a.Name))} (the grid has {string.Join(", ", architectures.Select(a => a.Name))})");
+                problems.Add($"the {role} '{name}' is not an architecture of this grid{GridNames.Suggestion(name, architectures.Select(a => a.Name))}; the grid has {string.Join(", ", architectures.Select(a => a.Name))}");
             }
             else if (role == "candidate" && !architecture.HasConvolution)
             {
@@ -92,13 +101,13 @@ internal sealed partial class GridReader
             {
                 problems.Add(baselineHasConvolution
                     ? $"the baseline '{name}' has no convolution; the extra-conv-layer study compares two convolutional architectures"
-                    : $"the baseline '{name}' has a convolution; the dense-vs-conv baseline must be a dense architecture (is the pair reversed?)");
+                    : $"the baseline '{name}' has a convolution; the dense-vs-conv baseline must be a dense architecture");
             }
         }
 
         if (problems.Count > 0)
         {
-            Error(path, string.Join("; ", problems));
+            Error(path, string.Join(". ", problems));
             return null;
         }
 

@@ -234,16 +234,16 @@ internal sealed partial class GridReader(string baseDirectory)
     {
         if (GridNames.TrainingFields.Contains(name))
         {
-            return $"; '{name}' belongs inside \"training\" ($.training.{name})";
+            return $" (it belongs inside \"training\": $.training.{name})";
         }
 
         if (GridNames.Closest(name, GridNames.RootFields) is { } root)
         {
-            return $"; did you mean '{root}'?";
+            return $" (did you mean '{root}'?)";
         }
 
         return GridNames.Closest(name, GridNames.TrainingFields) is { } training
-            ? $"; did you mean '{training}' inside \"training\" ($.training.{training})?"
+            ? $" (did you mean '{training}' inside \"training\": $.training.{training}?)"
             : null;
     }
 
