@@ -80,7 +80,7 @@ public static class StudyPlots
     {
         // Mean over the seeds at each step (the paper's figures show one run; with one seed this is that run).
         var curves = model.TrialIds.Where(results.ContainsKey).Select(id => results[id].Curve).ToList();
-        var batch = MeanByStep(curves, p => true, p => (p.BatchCost, p.BatchAccuracy));
+        var batch = MeanByStep(curves, p => true, p => (p.BatchAccuracy, p.BatchCost));
         var dev = MeanByStep(curves, p => !double.IsNaN(p.DevAccuracy), p => (p.DevAccuracy, 0));
         var plot = NewPlot(chart.Title, "step", "accuracy");
         if (batch.Count == 0)
@@ -118,6 +118,9 @@ public static class StudyPlots
     private static Plot FilterChart(StudyChart chart, IReadOnlyList<FilterStudy> studies)
     {
         var plot = NewPlot(chart.Title, "filters", "test accuracy (mean ± sd)");
+        var counts = studies.SelectMany(s => s.Rows).Select(r => r.Filters).Distinct().Order().ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            counts.Select(c => (double)c).ToArray(), counts.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray());
         foreach (var study in studies)
         {
             var rows = study.Rows.Where(r => r.TestAccuracy is not null).ToList();
