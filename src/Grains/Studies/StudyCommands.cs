@@ -39,10 +39,16 @@ public static class StudyCommands
 
         var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
         var finished = sweep.Trials.All(t => statuses.TryGetValue(t.TrialId, out var s) && s.Status.IsFinished());
-        var report = finished ? StoredReport(await store.GetStudyAsync(sweepId, cancellationToken), sweep) : null;
-        var needResults = report is null || (format == "md" && outDir is not null);
-        var results = needResults ? await store.GetResultsAsync(sweepId, cancellationToken) : [];
-        report ??= StudyBuilder.Build(sweep, results, statuses.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal));
+        var report = finished ? await StoredStudy.LoadCompleteAsync(store, sweep, cancellationToken) : null;
+        IReadOnlyList<TrialResultRecord> results = [];
+        if (report is null)
+        {
+            (report, results) = await StoredStudy.ComputeAsync(store, sweep, cancellationToken);
+        }
+        else if (format == "md" && outDir is not null)
+        {
+            results = await store.GetResultsAsync(sweepId, cancellationToken);
+        }
 
         try
         {
@@ -145,24 +151,5 @@ public static class StudyCommands
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
-    private static StudyReport? StoredReport(string? json, SweepDefinition sweep)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var report = StudyReport.FromJson(json);
-            return report.SchemaVersion == StudyReport.CurrentSchemaVersion && report.SweepId == sweep.SweepId
-                && report.GridHash == sweep.GridHash && report.Complete ? report : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
