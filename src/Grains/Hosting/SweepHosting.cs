@@ -48,6 +48,7 @@ public static class SweepHosting
     {
         TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
         DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
+        RunningTrialGrace = options.IsCluster ? TimeSpan.FromSeconds(30) : TimeSpan.Zero,
     };
 
     /// <summary>

@@ -2,7 +2,8 @@ using Sweep.Grains.Contracts;
 
 namespace Sweep.Grains.Tests.Cluster;
 
-public sealed class SweepClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+[Collection(ClusterCollection.Name)]
+public sealed class SweepClusterTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
