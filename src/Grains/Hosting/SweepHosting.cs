@@ -156,6 +156,8 @@ public static class SweepHosting
         if (verbose)
         {
             logging.SetMinimumLevel(LogLevel.Information);
+            // Orleans' placement retries log every attempt at Information through Polly.
+            logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
         else
