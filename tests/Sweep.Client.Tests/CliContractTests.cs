@@ -116,4 +116,22 @@ public sealed class CliContractTests
         Assert.Single(run.ErrorLines);
         Assert.Contains("--postgres", run.Error);
     }
+
+    [Fact]
+    public async Task TrialsJson_OfASubmittedButUnrunSweep_HasNullMetricsAndPendingStatus()
+    {
+        using var dir = new TempDirectory();
+        var grid = dir.File("tiny.json", TinyGrids.Valid);
+        var store = new Sweep.Grains.Storage.LocalDirectorySweepStore(dir.Path);
+        await store.CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid), TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync("trials", "tiny", "--format", "json", "--store", dir.Path);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal("pending", r.GetProperty("status").GetString()));
+        Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("testAccuracy").ValueKind));
+    }
 }
