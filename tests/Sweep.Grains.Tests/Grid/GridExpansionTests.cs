@@ -235,6 +235,17 @@ public sealed class GridExpansionTests
     }
 
     [Fact]
+    public void TildeInADatasetPath_IsTheHomeDirectory()
+    {
+        var definition = Compile("""
+            { "name": "t", "architectures": ["dnn"], "datasets": [ { "name": "x", "format": "mnist", "path": "~/data/mnist" } ] }
+            """);
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.GetFullPath(Path.Combine(home, "data", "mnist")), Assert.Single(definition.Trials).Dataset.Path);
+    }
+
+    [Fact]
     public void AbsoluteDatasetPath_IsKept()
     {
         var absolute = Path.Combine(Path.GetTempPath(), "elsewhere", "cifar");
@@ -258,6 +269,14 @@ public sealed class GridExpansionTests
             """);
 
         Assert.Single(definition.Trials);
+    }
+
+    [Fact]
+    public void ByteOrderMark_IsIgnored()
+    {
+        const string grid = """{ "name": "t", "datasets": ["mnist"], "architectures": ["dnn"] }""";
+
+        Assert.Equal(Compile(grid).GridHash, Compile("\uFEFF" + grid).GridHash);
     }
 
     [Fact]
