@@ -183,7 +183,8 @@ internal sealed class MatFile
                 $"miSINGLE, miDOUBLE), found type {real.Type}.");
         }
         CheckInside(region, real, end, $"real part of {name}");
-        var count = dimensions.Aggregate(1L, (product, dimension) => product * dimension);
+        // In double so that absurd dimensions cannot overflow into a plausible size (sizes here are below 2^53).
+        var count = dimensions.Aggregate(1.0, (product, dimension) => product * dimension);
         if (real.Size != count * elementSize)
         {
             throw new DatasetException(
