@@ -53,7 +53,7 @@ internal sealed class MatFile
                 $"{file.Where(126, "endian indicator")}: expected 'IM' or 'MI' (a level-5 MAT file), found " +
                 $"0x{header[126]:X2}{header[127]:X2}; the file is not a MATLAB level-5 MAT file.");
         }
-        var region = new ByteRegion(path, file.Span(0, file.Length, "file").ToArray()) { BigEndian = bigEndian };
+        var region = file.WithByteOrder(bigEndian);
         var version = region.UInt16(124, "version");
         if (version != Version)
         {
@@ -94,17 +94,16 @@ internal sealed class MatFile
 
     private static ByteRegion Decompress(ByteRegion region, Element element, long offset)
     {
-        var compressed = region.Span(element.DataOffset, element.Size, "compressed data");
         try
         {
-            using var input = new MemoryStream(compressed.ToArray());
+            using var input = region.Stream(element.DataOffset, element.Size, "compressed data");
             using var zlib = new ZLibStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream();
             zlib.CopyTo(output);
             var context = region.Context is null
                 ? $"the compressed element at offset {offset}"
                 : $"the compressed element at offset {offset} of {region.Context}";
-            return new ByteRegion(region.File, output.ToArray(), context) { BigEndian = region.BigEndian };
+            return new ByteRegion(region.File, output.GetBuffer(), context, (int)output.Length) { BigEndian = region.BigEndian };
         }
         catch (InvalidDataException error)
         {
