@@ -16,6 +16,7 @@ internal sealed class MatFile
     private const int TagSize = 8;
     private const ushort Version = 0x0100;
     private const uint ComplexFlag = 0x0800;
+    private const int Hdf5Offset = 512;
 
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -32,7 +33,9 @@ internal sealed class MatFile
     {
         var file = ByteRegion.ReadFile(path);
         var header = file.Span(0, HeaderSize, "MAT-file header");
-        if (file.Length >= 512 + Hdf5Signature.Length && file.Span(512, Hdf5Signature.Length, "HDF5 signature").SequenceEqual(Hdf5Signature))
+        // MAT 7.3 files keep the 128-byte MATLAB header but put an HDF5 file behind it, its signature at byte 512.
+        if (file.Length >= Hdf5Offset + Hdf5Signature.Length
+            && file.Span(Hdf5Offset, Hdf5Signature.Length, "HDF5 signature").SequenceEqual(Hdf5Signature))
         {
             throw new DatasetException(
                 $"{path}: this is a MAT 7.3 (HDF5) file, which is not supported; save it in MATLAB with " +

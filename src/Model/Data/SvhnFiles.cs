@@ -41,8 +41,8 @@ internal static class SvhnFiles
         var y = Numeric(mat, "y");
 
         var dims = x.Dimensions;
-        // MATLAB drops trailing singleton dimensions: a single RGB image is 32x32x3, a single grey one 32x32.
-        if (dims.Length > 4 || dims.Skip(4).Any(dimension => dimension != 1))
+        // MATLAB drops trailing singleton dimensions (a single RGB image is 32x32x3) and may keep extra ones.
+        if (dims.Skip(4).Any(dimension => dimension != 1))
         {
             throw new DatasetException(
                 $"{path}: X has dimensions {string.Join('x', dims)}; expected height x width x channels x count.");

@@ -156,6 +156,19 @@ public sealed class SvhnFilesTests
     }
 
     [Fact]
+    public void ExtraTrailingSingletonDimensions_AreAccepted()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("test_32x32.mat");
+        var file = new HandBuiltMatFile();
+        file.Add(file.Matrix("X", MxUInt8, [Height, Width, Channels, Count, 1], MiUInt8, XValues()))
+            .Add(file.Matrix("y", MxDouble, [Count, 1, 1], MiDouble, file.Doubles(1, 2)));
+        File.WriteAllBytes(path, file.ToArray());
+
+        Assert.Equal(Count, SvhnFiles.Read(path, "t").Count);
+    }
+
+    [Fact]
     public void WrittenSyntheticFiles_LoadBackAsQuantisedPixelsAndSameLabels()
     {
         using var directory = new TemporaryDirectory();
