@@ -1,0 +1,27 @@
+namespace Sweep.Grains.Studies;
+
+/// <summary>
+/// Candidate vs baseline at one learning rate (the one with the best mean dev accuracy over both), paired by seed.
+/// </summary>
+/// <param name="Study">dense-vs-conv, extra-conv-layer or filters.</param>
+/// <param name="Complete">False when any planned trial of either side has no usable result yet (running,
+/// pending, failed, cancelled): the numbers are then provisional and <see cref="Significant"/> is null.</param>
+/// <param name="Significant">At the report's alpha: pooled McNemar p &lt; alpha and, with two or more seeds,
+/// the paired-t CI excludes 0 (without predictions: the t CI alone). Null when incomplete or undecidable.</param>
+/// <param name="Verdict">The words the report prints.</param>
+public sealed record ComparisonResult(
+    string Study,
+    ModelRef Baseline,
+    ModelRef Candidate,
+    double? LearningRate,
+    bool Complete,
+    IReadOnlyList<TrialRef> Missing,
+    IReadOnlyList<string> Diverged,
+    SummaryStat? BaselineTestAccuracy,
+    SummaryStat? CandidateTestAccuracy,
+    IReadOnlyList<SeedComparison> Seeds,
+    DifferenceEstimate? Difference,
+    McNemarSummary? McNemar,
+    BootstrapSummary? Bootstrap,
+    bool? Significant,
+    string Verdict);

@@ -1,0 +1,11 @@
+namespace Sweep.Grains.Studies;
+
+/// <summary>
+/// McNemar's exact test over all seeds: <see cref="PooledPValue"/> is the exact test on the discordant counts
+/// summed over seeds; <see cref="FisherPValue"/> combines the per-seed p-values by Fisher's method.
+/// </summary>
+public sealed record McNemarSummary(
+    int BaselineOnlyCorrect,
+    int CandidateOnlyCorrect,
+    double PooledPValue,
+    double FisherPValue);
