@@ -347,6 +347,15 @@ public sealed class StudyBuilderTests
         Assert.Contains("\"status\": \"running\"", StudyBuilder.Build(sweep, results.Skip(1).ToList(), new Dictionary<string, TrialStatus> { [results[0].Row.TrialId] = TrialStatus.Running }).ToJson());
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("{\"schemaVersion\":1,\"sweepId\":null,\"gridHash\":\"h\",\"settings\":null,\"trials\":null,\"complete\":true,\"datasets\":[]}")]
+    public void FromJson_RejectsIncompleteDocuments(string json)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => StudyReport.FromJson(json));
+    }
+
     [Fact]
     public void Markdown_ContainsThePapersTablesAndTheStudies()
     {
