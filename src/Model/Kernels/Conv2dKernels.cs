@@ -1,0 +1,298 @@
+using System.Numerics;
+
+namespace Sweep.Model.Kernels;
+
+/// <summary>
+/// 2-D convolution with zero padding and stride (paper eqs. 41–47 forward, 54–59 backward), computed per image as
+/// im2col followed by the blocked <see cref="Gemm"/>: <c>Y_n[F, P] = W[F, CKK] · col_n[CKK, P]</c>.
+/// Filters are stored [F, C, K, K] (the rows of W), activations [batch, C, H, W].
+/// </summary>
+internal static class Conv2dKernels
+{
+    /// <summary>Forward pass of <paramref name="batch"/> images.</summary>
+    /// <param name="x">Shape: [batch, C, H, W].</param>
+    /// <param name="weights">Shape: [F, C, K, K].</param>
+    /// <param name="bias">Shape: [F].</param>
+    /// <param name="y">Shape: [batch, F, OH, OW]; overwritten.</param>
+    /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
+    public static void Forward(
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> y,
+        Span<float> columns)
+    {
+        var plane = g.OutPlane;
+        for (var n = 0; n < batch; n++)
+        {
+            var image = x.Slice(n * g.InputSize, g.InputSize);
+            var output = y.Slice(n * g.OutputSize, g.OutputSize);
+            Im2Col(image, g, columns);
+            for (var f = 0; f < g.Filters; f++)
+            {
+                output.Slice(f * plane, plane).Fill(bias[f]);
+            }
+            // eq. 45: z = Σ_{c,i,j} w · a + b, every output position at once.
+            Gemm.Multiply(weights, false, columns, false, g.Filters, plane, g.PatchSize, output, true);
+        }
+    }
+
+    /// <summary>Per-image weight and bias gradients (eqs. 55–56), each image's block overwritten; sum the
+    /// blocks with <see cref="Elementwise.AddBlocks"/> in image order to accumulate.</summary>
+    /// <param name="x">Shape: [batch, C, H, W].</param>
+    /// <param name="dy">Shape: [batch, F, OH, OW].</param>
+    /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
+    /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
+    /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
+    public static void BackwardWeights(
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> dy,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> weightGradPerImage,
+        Span<float> biasGradPerImage,
+        Span<float> columns)
+    {
+        var plane = g.OutPlane;
+        for (var n = 0; n < batch; n++)
+        {
+            var gradient = dy.Slice(n * g.OutputSize, g.OutputSize);
+            Im2Col(x.Slice(n * g.InputSize, g.InputSize), g, columns);
+            Gemm.Multiply(gradient, false, columns, true, g.Filters, g.PatchSize, plane, weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount), false);
+            for (var f = 0; f < g.Filters; f++)
+            {
+                var sum = 0f;
+                foreach (var v in gradient.Slice(f * plane, plane))
+                {
+                    sum += v;
+                }
+                biasGradPerImage[n * g.Filters + f] = sum;
+            }
+        }
+    }
+
+    /// <summary>Input gradient (eq. 57): <c>dcol = Wᵀ·dY_n</c>, folded back onto the input by col2im.</summary>
+    /// <param name="dy">Shape: [batch, F, OH, OW].</param>
+    /// <param name="weights">Shape: [F, C, K, K].</param>
+    /// <param name="dx">Shape: [batch, C, H, W]; accumulated.</param>
+    /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
+    public static void BackwardInput(
+        ReadOnlySpan<float> dy,
+        ReadOnlySpan<float> weights,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> dx,
+        Span<float> columns)
+    {
+        var plane = g.OutPlane;
+        for (var n = 0; n < batch; n++)
+        {
+            Gemm.Multiply(weights, true, dy.Slice(n * g.OutputSize, g.OutputSize), false, g.PatchSize, plane, g.Filters, columns, false);
+            Col2Im(columns, g, dx.Slice(n * g.InputSize, g.InputSize));
+        }
+    }
+
+    /// <summary>Unrolls one image so that each column holds the C·K·K inputs of one output position.</summary>
+    /// <param name="image">Shape: [C, H, W].</param>
+    /// <param name="columns">Shape: [C·K·K, OH·OW]; overwritten.</param>
+    internal static void Im2Col(ReadOnlySpan<float> image, Conv2dGeometry g, Span<float> columns)
+    {
+        int k = g.Kernel, s = g.Stride, pad = g.Padding, oh = g.OutHeight, ow = g.OutWidth;
+        var row = 0;
+        for (var c = 0; c < g.Channels; c++)
+        {
+            var channel = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            for (var ki = 0; ki < k; ki++)
+            {
+                for (var kj = 0; kj < k; kj++, row++)
+                {
+                    var dst = columns.Slice(row * oh * ow, oh * ow);
+                    // Output columns whose input column ow·s + kj − pad lies inside [0, W).
+                    var first = Math.Max(0, CeilDiv(pad - kj, s));
+                    var last = Math.Min(ow - 1, FloorDiv(g.Width - 1 + pad - kj, s));
+                    for (var i = 0; i < oh; i++)
+                    {
+                        var line = dst.Slice(i * ow, ow);
+                        var ih = i * s + ki - pad;
+                        if (ih < 0 || ih >= g.Height || first > last)
+                        {
+                            line.Clear();
+                            continue;
+                        }
+                        line[..first].Clear();
+                        line[(last + 1)..].Clear();
+                        var source = channel.Slice(ih * g.Width);
+                        if (s == 1)
+                        {
+                            source.Slice(first + kj - pad, last - first + 1).CopyTo(line[first..]);
+                        }
+                        else
+                        {
+                            for (var j = first; j <= last; j++)
+                            {
+                                line[j] = source[j * s + kj - pad];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds each column entry back onto the input pixel it was unrolled from.</summary>
+    /// <param name="columns">Shape: [C·K·K, OH·OW].</param>
+    /// <param name="image">Shape: [C, H, W]; accumulated.</param>
+    internal static void Col2Im(ReadOnlySpan<float> columns, Conv2dGeometry g, Span<float> image)
+    {
+        int k = g.Kernel, s = g.Stride, pad = g.Padding, oh = g.OutHeight, ow = g.OutWidth;
+        var row = 0;
+        for (var c = 0; c < g.Channels; c++)
+        {
+            var channel = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            for (var ki = 0; ki < k; ki++)
+            {
+                for (var kj = 0; kj < k; kj++, row++)
+                {
+                    var src = columns.Slice(row * oh * ow, oh * ow);
+                    var first = Math.Max(0, CeilDiv(pad - kj, s));
+                    var last = Math.Min(ow - 1, FloorDiv(g.Width - 1 + pad - kj, s));
+                    if (first > last)
+                    {
+                        continue;
+                    }
+                    for (var i = 0; i < oh; i++)
+                    {
+                        var ih = i * s + ki - pad;
+                        if (ih < 0 || ih >= g.Height)
+                        {
+                            continue;
+                        }
+                        var line = src.Slice(i * ow, ow);
+                        var target = channel.Slice(ih * g.Width);
+                        if (s == 1)
+                        {
+                            Elementwise.Add(line.Slice(first, last - first + 1), target.Slice(first + kj - pad));
+                        }
+                        else
+                        {
+                            for (var j = first; j <= last; j++)
+                            {
+                                target[j * s + kj - pad] += line[j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Scalar reference of the forward pass, straight from eq. 45.</summary>
+    public static void ForwardReference<T>(
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> weights,
+        ReadOnlySpan<T> bias,
+        Conv2dGeometry g,
+        int batch,
+        Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var n = 0; n < batch; n++)
+        {
+            for (var f = 0; f < g.Filters; f++)
+            {
+                for (var i = 0; i < g.OutHeight; i++)
+                {
+                    for (var j = 0; j < g.OutWidth; j++)
+                    {
+                        var sum = bias[f];
+                        for (var c = 0; c < g.Channels; c++)
+                        {
+                            for (var ki = 0; ki < g.Kernel; ki++)
+                            {
+                                var ih = i * g.Stride + ki - g.Padding;
+                                if (ih < 0 || ih >= g.Height)
+                                {
+                                    continue;
+                                }
+                                for (var kj = 0; kj < g.Kernel; kj++)
+                                {
+                                    var iw = j * g.Stride + kj - g.Padding;
+                                    if (iw < 0 || iw >= g.Width)
+                                    {
+                                        continue;
+                                    }
+                                    sum += x[InputIndex(g, n, c, ih, iw)] * weights[WeightIndex(g, f, c, ki, kj)];
+                                }
+                            }
+                        }
+                        y[((n * g.Filters + f) * g.OutHeight + i) * g.OutWidth + j] = sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Scalar reference of the backward pass (eqs. 55–57); <paramref name="dx"/> may be empty.</summary>
+    public static void BackwardReference<T>(
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> weights,
+        ReadOnlySpan<T> dy,
+        Conv2dGeometry g,
+        int batch,
+        Span<T> dx,
+        Span<T> weightGrad,
+        Span<T> biasGrad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var n = 0; n < batch; n++)
+        {
+            for (var f = 0; f < g.Filters; f++)
+            {
+                for (var i = 0; i < g.OutHeight; i++)
+                {
+                    for (var j = 0; j < g.OutWidth; j++)
+                    {
+                        var grad = dy[((n * g.Filters + f) * g.OutHeight + i) * g.OutWidth + j];
+                        biasGrad[f] += grad;
+                        for (var c = 0; c < g.Channels; c++)
+                        {
+                            for (var ki = 0; ki < g.Kernel; ki++)
+                            {
+                                var ih = i * g.Stride + ki - g.Padding;
+                                if (ih < 0 || ih >= g.Height)
+                                {
+                                    continue;
+                                }
+                                for (var kj = 0; kj < g.Kernel; kj++)
+                                {
+                                    var iw = j * g.Stride + kj - g.Padding;
+                                    if (iw < 0 || iw >= g.Width)
+                                    {
+                                        continue;
+                                    }
+                                    var xi = InputIndex(g, n, c, ih, iw);
+                                    var wi = WeightIndex(g, f, c, ki, kj);
+                                    weightGrad[wi] += x[xi] * grad;
+                                    if (!dx.IsEmpty)
+                                    {
+                                        dx[xi] += weights[wi] * grad;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int InputIndex(Conv2dGeometry g, int n, int c, int h, int w) => ((n * g.Channels + c) * g.Height + h) * g.Width + w;
+
+    private static int WeightIndex(Conv2dGeometry g, int f, int c, int ki, int kj) => ((f * g.Channels + c) * g.Kernel + ki) * g.Kernel + kj;
+
+    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+}

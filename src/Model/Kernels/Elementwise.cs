@@ -1,0 +1,40 @@
+using System.Runtime.Intrinsics;
+
+namespace Sweep.Model.Kernels;
+
+/// <summary>Small vectorised element-wise helpers shared by the kernels.</summary>
+internal static class Elementwise
+{
+    /// <summary><c>target += source</c>, element by element.</summary>
+    public static void Add(ReadOnlySpan<float> source, Span<float> target)
+    {
+        if (target.Length < source.Length)
+        {
+            throw new ArgumentException("Target shorter than source.", nameof(target));
+        }
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256.Create(source.Slice(i)) + Vector256.Create(target.Slice(i))).CopyTo(target.Slice(i));
+            }
+        }
+        for (; i < source.Length; i++)
+        {
+            target[i] += source[i];
+        }
+    }
+
+    /// <summary>Sums <paramref name="count"/> consecutive blocks of <paramref name="length"/> floats onto
+    /// <paramref name="total"/>, block 0 first: the fixed order that keeps multi-threaded runs bit-identical.</summary>
+    /// <param name="blocks">Shape: [count, length].</param>
+    /// <param name="total">Shape: [length]; accumulated.</param>
+    public static void AddBlocks(ReadOnlySpan<float> blocks, int count, int length, Span<float> total)
+    {
+        for (var n = 0; n < count; n++)
+        {
+            Add(blocks.Slice(n * length, length), total);
+        }
+    }
+}

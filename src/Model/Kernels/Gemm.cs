@@ -1,0 +1,414 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Sweep.Model.Kernels;
+
+/// <summary>
+/// Row-major single-precision matrix multiply <c>C (+)= op(A) · op(B)</c>, the core of the dense and convolution
+/// kernels. Cache-blocked in the BLIS manner (pack a K×N block of B into NR-wide panels and an M×K block of A into
+/// MR-high strips, then run an MR×NR register-tiled micro-kernel); the micro-kernel uses Vector512 or Vector256 FMA,
+/// chosen once at start-up. Every element of C is summed over K in the same order whatever the blocking over M and
+/// N, so partitioning the N range across threads gives bit-identical results.
+/// </summary>
+internal static unsafe class Gemm
+{
+    private const int Mr = 6;
+    private const int Kc = 256;
+    private const int Mc = 96;
+    private const int Nc = 1024;
+
+    /// <summary>Whether the 512-bit micro-kernel is used (else 256-bit, else scalar).</summary>
+    internal static readonly bool UseVector512 = Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    private static readonly bool UseVector256 = Vector256.IsHardwareAccelerated;
+
+    /// <summary>Columns of one register tile: two vectors.</summary>
+    internal static readonly int Nr = UseVector512 ? 32 : UseVector256 ? 16 : 8;
+
+    [ThreadStatic]
+    private static float[]? t_packedA;
+
+    [ThreadStatic]
+    private static float[]? t_packedB;
+
+    /// <summary>Multiplies <c>op(A)·op(B)</c> into (or onto) C.</summary>
+    /// <param name="a">Shape: [m, k] when not transposed, [k, m] when <paramref name="transposeA"/>.</param>
+    /// <param name="b">Shape: [k, n] when not transposed, [n, k] when <paramref name="transposeB"/>.</param>
+    /// <param name="c">Shape: [m, n].</param>
+    /// <param name="accumulate">Add to C (true) or overwrite it (false).</param>
+    public static void Multiply(
+        ReadOnlySpan<float> a,
+        bool transposeA,
+        ReadOnlySpan<float> b,
+        bool transposeB,
+        int m,
+        int n,
+        int k,
+        Span<float> c,
+        bool accumulate)
+    {
+        MultiplyColumns(a, transposeA, b, transposeB, m, n, k, c, accumulate, 0, n);
+    }
+
+    /// <summary>Like <see cref="Multiply"/> but only for the columns [<paramref name="columnStart"/>,
+    /// <paramref name="columnEnd"/>) of C; used to split one product across threads.</summary>
+    public static void MultiplyColumns(
+        ReadOnlySpan<float> a,
+        bool transposeA,
+        ReadOnlySpan<float> b,
+        bool transposeB,
+        int m,
+        int n,
+        int k,
+        Span<float> c,
+        bool accumulate,
+        int columnStart,
+        int columnEnd)
+    {
+        if (a.Length < m * k || b.Length < k * n || c.Length < m * n)
+        {
+            throw new ArgumentException($"Gemm buffers too small for m={m}, n={n}, k={k}.");
+        }
+        if (m == 0 || columnEnd <= columnStart)
+        {
+            return;
+        }
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    c.Slice(i * n + columnStart, columnEnd - columnStart).Clear();
+                }
+            }
+            return;
+        }
+        var nr = Nr;
+        var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc, pinned: true);
+        var packedB = t_packedB ??= GC.AllocateUninitializedArray<float>((Nc + 32) * Kc, pinned: true);
+        fixed (float* pa = a, pb = b, pc = c, packA = packedA, packB = packedB)
+        {
+            for (var jc = columnStart; jc < columnEnd; jc += Nc)
+            {
+                var nc = Math.Min(Nc, columnEnd - jc);
+                for (var pcIndex = 0; pcIndex < k; pcIndex += Kc)
+                {
+                    var kc = Math.Min(Kc, k - pcIndex);
+                    var store = !accumulate && pcIndex == 0;
+                    PackB(pb, transposeB, n, k, pcIndex, kc, jc, nc, nr, packB);
+                    for (var ic = 0; ic < m; ic += Mc)
+                    {
+                        var mcCount = Math.Min(Mc, m - ic);
+                        PackA(pa, transposeA, m, k, ic, mcCount, pcIndex, kc, packA);
+                        for (var jr = 0; jr < nc; jr += nr)
+                        {
+                            var nrCount = Math.Min(nr, nc - jr);
+                            var bPanel = packB + jr * kc;
+                            for (var ir = 0; ir < mcCount; ir += Mr)
+                            {
+                                var mrCount = Math.Min(Mr, mcCount - ir);
+                                var cTile = pc + (ic + ir) * n + jc + jr;
+                                MicroKernel(kc, packA + ir * kc, bPanel, cTile, n, mrCount, nrCount, store);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Plain triple loop: the reference the blocked kernel is tested against.</summary>
+    public static void MultiplyReference<T>(
+        ReadOnlySpan<T> a,
+        bool transposeA,
+        ReadOnlySpan<T> b,
+        bool transposeB,
+        int m,
+        int n,
+        int k,
+        Span<T> c,
+        bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var sum = T.Zero;
+                for (var p = 0; p < k; p++)
+                {
+                    var av = transposeA ? a[p * m + i] : a[i * k + p];
+                    var bv = transposeB ? b[j * k + p] : b[p * n + j];
+                    sum += av * bv;
+                }
+                c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
+            }
+        }
+    }
+
+    /// <summary>Packs rows [ic, ic+mc) × K range [pc, pc+kc) of op(A) into MR-high strips, zero-padded.</summary>
+    private static void PackA(float* a, bool transposeA, int m, int k, int ic, int mc, int pc, int kc, float* packed)
+    {
+        for (var ir = 0; ir < mc; ir += Mr)
+        {
+            var rows = Math.Min(Mr, mc - ir);
+            var dst = packed + ir * kc;
+            if (!transposeA)
+            {
+                for (var r = 0; r < Mr; r++)
+                {
+                    if (r < rows)
+                    {
+                        var src = a + (long)(ic + ir + r) * k + pc;
+                        for (var p = 0; p < kc; p++)
+                        {
+                            dst[p * Mr + r] = src[p];
+                        }
+                    }
+                    else
+                    {
+                        for (var p = 0; p < kc; p++)
+                        {
+                            dst[p * Mr + r] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    var src = a + (long)(pc + p) * m + ic + ir;
+                    var d = dst + p * Mr;
+                    for (var r = 0; r < rows; r++)
+                    {
+                        d[r] = src[r];
+                    }
+                    for (var r = rows; r < Mr; r++)
+                    {
+                        d[r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs K range [pc, pc+kc) × columns [jc, jc+nc) of op(B) into NR-wide panels, zero-padded.</summary>
+    private static void PackB(float* b, bool transposeB, int n, int k, int pc, int kc, int jc, int nc, int nr, float* packed)
+    {
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var cols = Math.Min(nr, nc - jr);
+            var dst = packed + jr * kc;
+            if (!transposeB)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    var src = b + (long)(pc + p) * n + jc + jr;
+                    var d = dst + p * nr;
+                    if (cols == nr)
+                    {
+                        Buffer.MemoryCopy(src, d, nr * sizeof(float), nr * sizeof(float));
+                    }
+                    else
+                    {
+                        for (var j = 0; j < cols; j++)
+                        {
+                            d[j] = src[j];
+                        }
+                        for (var j = cols; j < nr; j++)
+                        {
+                            d[j] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (var j = 0; j < nr; j++)
+                {
+                    if (j < cols)
+                    {
+                        var src = b + (long)(jc + jr + j) * k + pc;
+                        for (var p = 0; p < kc; p++)
+                        {
+                            dst[p * nr + j] = src[p];
+                        }
+                    }
+                    else
+                    {
+                        for (var p = 0; p < kc; p++)
+                        {
+                            dst[p * nr + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        if (UseVector512)
+        {
+            MicroKernel512(kc, a, b, c, ldc, rows, cols, store);
+        }
+        else if (UseVector256)
+        {
+            MicroKernel256(kc, a, b, c, ldc, rows, cols, store);
+        }
+        else
+        {
+            MicroKernelScalar(kc, a, b, c, ldc, rows, cols, store);
+        }
+    }
+
+    private static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
+            a += Mr;
+            b += 32;
+        }
+        if (rows == Mr && cols == 32)
+        {
+            Write512(c, c00, c01, store);
+            Write512(c + ldc, c10, c11, store);
+            Write512(c + 2 * ldc, c20, c21, store);
+            Write512(c + 3 * ldc, c30, c31, store);
+            Write512(c + 4 * ldc, c40, c41, store);
+            Write512(c + 5 * ldc, c50, c51, store);
+            return;
+        }
+        var tile = stackalloc float[Mr * 32];
+        c00.Store(tile);
+        c01.Store(tile + 16);
+        c10.Store(tile + 32);
+        c11.Store(tile + 48);
+        c20.Store(tile + 64);
+        c21.Store(tile + 80);
+        c30.Store(tile + 96);
+        c31.Store(tile + 112);
+        c40.Store(tile + 128);
+        c41.Store(tile + 144);
+        c50.Store(tile + 160);
+        c51.Store(tile + 176);
+        WriteEdge(tile, 32, c, ldc, rows, cols, store);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write512(float* c, Vector512<float> lo, Vector512<float> hi, bool store)
+    {
+        if (store)
+        {
+            lo.Store(c);
+            hi.Store(c + 16);
+        }
+        else
+        {
+            (Vector512.Load(c) + lo).Store(c);
+            (Vector512.Load(c + 16) + hi).Store(c + 16);
+        }
+    }
+
+    private static void MicroKernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(av, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+            a += Mr;
+            b += 16;
+        }
+        var tile = stackalloc float[Mr * 16];
+        c00.Store(tile);
+        c01.Store(tile + 8);
+        c10.Store(tile + 16);
+        c11.Store(tile + 24);
+        c20.Store(tile + 32);
+        c21.Store(tile + 40);
+        c30.Store(tile + 48);
+        c31.Store(tile + 56);
+        c40.Store(tile + 64);
+        c41.Store(tile + 72);
+        c50.Store(tile + 80);
+        c51.Store(tile + 88);
+        WriteEdge(tile, 16, c, ldc, rows, cols, store);
+    }
+
+    private static void MicroKernelScalar(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        var tile = stackalloc float[Mr * 8];
+        new Span<float>(tile, Mr * 8).Clear();
+        for (var p = 0; p < kc; p++)
+        {
+            for (var r = 0; r < Mr; r++)
+            {
+                var av = a[p * Mr + r];
+                for (var j = 0; j < 8; j++)
+                {
+                    tile[r * 8 + j] = MathF.FusedMultiplyAdd(av, b[p * 8 + j], tile[r * 8 + j]);
+                }
+            }
+        }
+        WriteEdge(tile, 8, c, ldc, rows, cols, store);
+    }
+
+    private static void WriteEdge(float* tile, int width, float* c, int ldc, int rows, int cols, bool store)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var dst = c + r * ldc;
+            var src = tile + r * width;
+            for (var j = 0; j < cols; j++)
+            {
+                dst[j] = store ? src[j] : dst[j] + src[j];
+            }
+        }
+    }
+}

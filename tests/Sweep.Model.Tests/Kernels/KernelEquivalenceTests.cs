@@ -1,0 +1,193 @@
+using Sweep.Model.Kernels;
+using Sweep.Model.Optimizers;
+
+namespace Sweep.Model.Tests.Kernels;
+
+/// <summary>Each vectorised kernel against its scalar reference, at sizes that are not multiples of a vector.</summary>
+public sealed class KernelEquivalenceTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 17, 33)]
+    [InlineData(13, 129, 7)]
+    [InlineData(33, 33, 129)]
+    public void DenseForwardAndBackward_MatchScalarReference(int batch, int inputs, int outputs)
+    {
+        var x = TestArrays.RandomFloats(batch * inputs, 1);
+        var w = TestArrays.RandomFloats(inputs * outputs, 2);
+        var b = TestArrays.RandomFloats(outputs, 3);
+        var dy = TestArrays.RandomFloats(batch * outputs, 4);
+
+        var yRef = new float[batch * outputs];
+        DenseKernels.ForwardReference<float>(x, w, b, batch, inputs, outputs, yRef);
+        var y = new float[batch * outputs];
+        DenseKernels.Forward(x, w, b, batch, inputs, outputs, y, 0, outputs);
+        TestArrays.AssertClose(yRef, y, 1e-5, "y");
+
+        var dxRef = TestArrays.RandomFloats(batch * inputs, 5);
+        var dwRef = TestArrays.RandomFloats(inputs * outputs, 6);
+        var dbRef = TestArrays.RandomFloats(outputs, 7);
+        var dx = (float[])dxRef.Clone();
+        var dw = (float[])dwRef.Clone();
+        var db = (float[])dbRef.Clone();
+        DenseKernels.BackwardReference<float>(x, w, dy, batch, inputs, outputs, dxRef, dwRef, dbRef);
+        DenseKernels.BackwardWeights(x, dy, batch, inputs, outputs, dw, 0, outputs);
+        DenseKernels.BackwardBias(dy, batch, outputs, db);
+        DenseKernels.BackwardInput(dy, w, batch, inputs, outputs, dx, 0, inputs);
+        TestArrays.AssertClose(dxRef, dx, 1e-5, "dx");
+        TestArrays.AssertClose(dwRef, dw, 1e-5, "dW");
+        TestArrays.AssertClose(dbRef, db, 1e-5, "db");
+    }
+
+    [Theory]
+    [InlineData(1, 5, 5, 1, 1, 1, 0)]
+    [InlineData(2, 7, 6, 3, 2, 1, 0)]
+    [InlineData(3, 8, 8, 4, 3, 2, 1)]
+    [InlineData(2, 9, 7, 5, 5, 1, 2)]
+    [InlineData(3, 17, 17, 33, 3, 1, 1)]
+    [InlineData(1, 6, 6, 2, 3, 3, 2)]
+    [InlineData(4, 11, 13, 7, 5, 2, 2)]
+    public void Conv2dForwardAndBackward_MatchScalarReference(int c, int h, int w, int f, int k, int s, int p)
+    {
+        const int batch = 3;
+        var g = new Conv2dGeometry(c, h, w, f, k, s, p);
+        var x = TestArrays.RandomFloats(batch * g.InputSize, 1);
+        var weights = TestArrays.RandomFloats(g.WeightCount, 2);
+        var bias = TestArrays.RandomFloats(f, 3);
+        var dy = TestArrays.RandomFloats(batch * g.OutputSize, 4);
+        var columns = new float[g.PatchSize * g.OutPlane];
+
+        var yRef = new float[batch * g.OutputSize];
+        Conv2dKernels.ForwardReference<float>(x, weights, bias, g, batch, yRef);
+        var y = new float[batch * g.OutputSize];
+        Conv2dKernels.Forward(x, weights, bias, g, batch, y, columns);
+        TestArrays.AssertClose(yRef, y, 1e-5, "y");
+
+        var dxRef = TestArrays.RandomFloats(batch * g.InputSize, 5);
+        var dwRef = TestArrays.RandomFloats(g.WeightCount, 6);
+        var dbRef = TestArrays.RandomFloats(f, 7);
+        var dx = (float[])dxRef.Clone();
+        var dw = (float[])dwRef.Clone();
+        var db = (float[])dbRef.Clone();
+        Conv2dKernels.BackwardReference<float>(x, weights, dy, g, batch, dxRef, dwRef, dbRef);
+        var dwPerImage = new float[batch * g.WeightCount];
+        var dbPerImage = new float[batch * f];
+        Conv2dKernels.BackwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, columns);
+        Elementwise.AddBlocks(dwPerImage, batch, g.WeightCount, dw);
+        Elementwise.AddBlocks(dbPerImage, batch, f, db);
+        Conv2dKernels.BackwardInput(dy, weights, g, batch, dx, columns);
+        TestArrays.AssertClose(dxRef, dx, 1e-5, "dx");
+        TestArrays.AssertClose(dwRef, dw, 1e-5, "dW");
+        TestArrays.AssertClose(dbRef, db, 1e-5, "db");
+    }
+
+    [Theory]
+    [InlineData(2, 7, 7, 3, 2)]
+    [InlineData(3, 8, 8, 2, 2)]
+    [InlineData(1, 9, 5, 3, 3)]
+    [InlineData(2, 6, 9, 2, 1)]
+    [InlineData(1, 1, 1, 1, 1)]
+    public void MaxPoolForwardAndBackward_MatchScalarReference(int c, int h, int w, int window, int stride)
+    {
+        const int batch = 2;
+        var g = new PoolGeometry(c, h, w, window, stride);
+        var x = TestArrays.RandomFloats(batch * g.InputSize, 1);
+        var dy = TestArrays.RandomFloats(batch * g.OutputSize, 2);
+        var yRef = new float[batch * g.OutputSize];
+        MaxPoolKernels.ForwardReference<float>(x, g, batch, yRef);
+        var y = new float[batch * g.OutputSize];
+        var argMax = new int[batch * g.OutputSize];
+        MaxPoolKernels.Forward(x, g, batch, y, argMax);
+        Assert.Equal(yRef, y);
+
+        var dxRef = TestArrays.RandomFloats(batch * g.InputSize, 3);
+        var dx = (float[])dxRef.Clone();
+        MaxPoolKernels.BackwardReference<float>(x, dy, g, batch, dxRef);
+        MaxPoolKernels.Backward(dy, argMax, g, batch, dx);
+        Assert.Equal(dxRef, dx);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(17)]
+    [InlineData(33)]
+    [InlineData(129)]
+    public void ActivationKernels_MatchScalarReference(int count)
+    {
+        var x = TestArrays.RandomFloats(count, 1, 4f);
+        var dy = TestArrays.RandomFloats(count, 2);
+        var start = TestArrays.RandomFloats(count, 3);
+
+        var yRef = new float[count];
+        var y = new float[count];
+        ActivationKernels.ReluForwardReference<float>(x, yRef);
+        ActivationKernels.ReluForward(x, y);
+        Assert.Equal(yRef, y);
+        var dxRef = (float[])start.Clone();
+        var dx = (float[])start.Clone();
+        ActivationKernels.ReluBackwardReference<float>(x, dy, dxRef);
+        ActivationKernels.ReluBackward(y, dy, dx);
+        Assert.Equal(dxRef, dx);
+
+        ActivationKernels.EluForwardReference<float>(x, 0.7f, yRef);
+        ActivationKernels.EluForward(x, 0.7f, y);
+        TestArrays.AssertClose(yRef, y, 1e-6, "elu y");
+        dxRef = (float[])start.Clone();
+        dx = (float[])start.Clone();
+        ActivationKernels.EluBackwardReference<float>(x, dy, 0.7f, dxRef);
+        ActivationKernels.EluBackward(x, y, dy, 0.7f, dx);
+        TestArrays.AssertClose(dxRef, dx, 1e-6, "elu dx");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(129)]
+    public void AdamStep_MatchesDoublePrecisionReference(int count)
+    {
+        var g = TestArrays.RandomFloats(count, 1);
+        var w = TestArrays.RandomFloats(count, 2);
+        var m = TestArrays.RandomFloats(count, 3, 0.1f);
+        var v = TestArrays.RandomFloats(count, 4, 0.1f).Select(Math.Abs).ToArray();
+        var wRef = TestArrays.ToDoubles(w);
+        var mRef = TestArrays.ToDoubles(m);
+        var vRef = TestArrays.ToDoubles(v);
+        for (var step = 1; step <= 3; step++)
+        {
+            OptimizerKernels.AdamStep(g, step, 1e-2, 0.9, 0.999, 1e-8, w, m, v);
+            OptimizerKernels.AdamStepReference<double>(TestArrays.ToDoubles(g), step, 1e-2, 0.9, 0.999, 1e-8, wRef, mRef, vRef);
+        }
+        TestArrays.AssertClose(wRef, TestArrays.ToDoubles(w), 1e-5, "w");
+        TestArrays.AssertClose(mRef, TestArrays.ToDoubles(m), 1e-5, "m");
+        TestArrays.AssertClose(vRef, TestArrays.ToDoubles(v), 1e-5, "v");
+    }
+
+    [Fact]
+    public void AdamStep_MatchesHandComputedTwoSteps()
+    {
+        // Hand-worked with eqs. 34–36, η = 0.1, β1 = 0.9, β2 = 0.999, ε = 1e-8, w0 = 1:
+        // step 1, g = 0.5: m = 0.05, v = 0.00025, m̂ = 0.5, v̂ = 0.25, w = 1 − 0.1·0.5/0.5 = 0.9.
+        // step 2, g = −1: m = −0.055, v = 0.00124975, m̂ = −0.055/0.19 = −0.2894737, v̂ = 0.00124975/0.001999 = 0.6251876,
+        //   w = 0.9 + 0.1·0.2894737/0.7906881 = 0.9366104.
+        float[] w = [1f];
+        float[] m = [0f];
+        float[] v = [0f];
+        OptimizerKernels.AdamStep([0.5f], 1, 0.1, 0.9, 0.999, 1e-8, w, m, v);
+        Assert.Equal(0.9, w[0], 1e-6);
+        Assert.Equal(0.05, m[0], 1e-7);
+        Assert.Equal(0.00025, v[0], 1e-9);
+        OptimizerKernels.AdamStep([-1f], 2, 0.1, 0.9, 0.999, 1e-8, w, m, v);
+        Assert.Equal(-0.055, m[0], 1e-7);
+        Assert.Equal(0.00124975, v[0], 1e-8);
+        Assert.Equal(0.9366104, w[0], 1e-5);
+    }
+
+    [Fact]
+    public void SgdStep_SubtractsLearningRateTimesGradient()
+    {
+        float[] w = [1f, -2f, 0.5f];
+        OptimizerKernels.SgdStep([0.5f, -1f, 0f], 0.1, w);
+        Assert.Equal([0.95f, -1.9f, 0.5f], w);
+    }
+}
