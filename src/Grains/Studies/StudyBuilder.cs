@@ -404,13 +404,18 @@ public static class StudyBuilder
         var correct = new bool[predictions.Count];
         for (var i = 0; i < predictions.Count; i++)
         {
+            // The predicted class as MetricsCalculator defines it: arg-max, ties to the lowest index, NaN never wins.
             var row = predictions.Probabilities.AsSpan(i * predictions.Classes, predictions.Classes);
             var best = 0;
-            for (var k = 1; k < row.Length; k++)
+            var bestValue = float.NegativeInfinity;
+            var found = false;
+            for (var k = 0; k < row.Length; k++)
             {
-                if (row[k] > row[best])
+                if (row[k] > bestValue || (!found && !float.IsNaN(row[k])))
                 {
                     best = k;
+                    bestValue = row[k];
+                    found = true;
                 }
             }
 
