@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
 using Sweep.Model.Training;
@@ -15,7 +16,7 @@ public sealed class GridExpansionTests
         var definition = Compile("""
             {
               "name": "t",
-              "datasets": ["mnist", "gaussian"],
+              "datasets": ["mnist", "shapes"],
               "architectures": ["dnn", "cnn", "cnn2"],
               "filters": [3, 32],
               "learningRates": [0.001, 0.0003],
@@ -120,11 +121,29 @@ public sealed class GridExpansionTests
 
         Assert.All(definition.Trials, t =>
         {
-            var spec = ArchitectureSpec.Parse(t.ArchitectureText, t.Filters == 0 ? null : t.Filters);
+            var spec = TrialArchitecture.Parse(t);
             Assert.Equal(t.Filters > 0, spec.HasConvolution);
+            Assert.Equal(spec.Text, ArchitectureSpec.Parse(t.ArchitectureText, t.Filters > 0 ? t.Filters : null).Text);
             Assert.Equal(spec.Text, ArchitectureSpec.Parse(spec.Text).Text);
         });
         Assert.Equal(["dnn", "cnn", "cnn2"], definition.Trials.Select(t => t.ArchitectureText).Distinct().Take(3));
+    }
+
+    [Fact]
+    public void TrialArchitecture_GivesEachTrialItsFilterCount()
+    {
+        var definition = Compile("""
+            { "name": "p", "datasets": ["mnist"], "filters": [4, 8],
+              "architectures": ["cnn", { "name": "deep", "spec": "conv16k3p1-conv5k3p1-dense64" }] }
+            """);
+
+        Assert.Equal(4, definition.Trials.Length);
+        Assert.All(definition.Trials, t =>
+        {
+            var text = TrialArchitecture.Parse(t).Text;
+            Assert.StartsWith($"conv{t.Filters}k", text, StringComparison.Ordinal);
+            Assert.Equal(t.Architecture == "deep", text.Contains("-conv5k3", StringComparison.Ordinal));
+        });
     }
 
     [Fact]
@@ -184,7 +203,7 @@ public sealed class GridExpansionTests
     public void DatasetForms_BecomeTheMatchingReferences()
     {
         var definition = Compile("""
-            { "name": "t", "architectures": ["dnn"],
+            { "name": "t", "architectures": ["dnn"], "training": { "devSize": 500 },
               "datasets": [ "mnist", "gaussian",
                             { "name": "shapes", "synthetic": "shapes", "trainSize": 6000, "testSize": 1000, "imageSize": 16, "seed": 9 },
                             { "name": "mydigits", "format": "mnist", "path": "data/mydigits" },
@@ -194,8 +213,7 @@ public sealed class GridExpansionTests
         var datasets = definition.Trials.Select(t => t.Dataset).ToList();
         Assert.Equal(new DatasetRef("mnist", DatasetKind.Catalog), datasets[0]);
         Assert.Equal(DatasetKind.Synthetic, datasets[1].Kind);
-        Assert.Equal("gaussian", datasets[1].Generator);
-        Assert.True(datasets[1].TrainSize > new TrainingSettings().DevSize, "a bare generator name must leave training images after the default dev split");
+        Assert.Equal(SyntheticDatasets.WithDefaults(new SyntheticDatasetSource("gaussian", "gaussian", 0, 0, 0, 1)), datasets[1].ToSource());
         Assert.Equal(new SyntheticDatasetSource("shapes", "shapes", 6000, 1000, 16, 9), datasets[2].ToSource());
         Assert.Equal(new FileDatasetSource("mydigits", DatasetFormat.Mnist, Path.Combine(Path.GetDirectoryName(FileName)!, "data", "mydigits")), datasets[3].ToSource());
         Assert.Equal(new DatasetRef("cifar10", DatasetKind.Catalog), datasets[4]);
@@ -214,6 +232,17 @@ public sealed class GridExpansionTests
         var expected = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(FileName)!, relativeToGridDirectory));
         Assert.Equal(expected, Assert.Single(definition.Trials).Dataset.Path);
         Assert.True(Path.IsPathFullyQualified(expected));
+    }
+
+    [Fact]
+    public void TildeInADatasetPath_IsTheHomeDirectory()
+    {
+        var definition = Compile("""
+            { "name": "t", "architectures": ["dnn"], "datasets": [ { "name": "x", "format": "mnist", "path": "~/data/mnist" } ] }
+            """);
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.GetFullPath(Path.Combine(home, "data", "mnist")), Assert.Single(definition.Trials).Dataset.Path);
     }
 
     [Fact]
@@ -243,6 +272,14 @@ public sealed class GridExpansionTests
     }
 
     [Fact]
+    public void ByteOrderMark_IsIgnored()
+    {
+        const string grid = """{ "name": "t", "datasets": ["mnist"], "architectures": ["dnn"] }""";
+
+        Assert.Equal(Compile(grid).GridHash, Compile("\uFEFF" + grid).GridHash);
+    }
+
+    [Fact]
     public void TrialLimit_AllowsExactlyTheMaximum()
     {
         var seeds = string.Join(",", Enumerable.Range(0, 50_000));
@@ -250,7 +287,7 @@ public sealed class GridExpansionTests
             { "name": "big", "datasets": ["mnist"], "architectures": ["dnn"], "learningRates": [0.1, 0.2], "seeds": [{{seeds}}] }
             """);
 
-        Assert.Equal(Sweep.Grains.Grid.GridLimits.MaxTrials, definition.Trials.Length);
+        Assert.Equal(GridLimits.MaxTrials, definition.Trials.Length);
     }
 
     [Fact]
@@ -280,7 +317,7 @@ public sealed class GridExpansionTests
     [Fact]
     public void QuickstartExample_CompilesToASmallSyntheticSweep()
     {
-        var definition = Sweep.Grains.Grid.GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "quickstart.json"));
+        var definition = GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "quickstart.json"));
 
         Assert.Equal("quickstart", definition.SweepId);
         Assert.InRange(definition.Trials.Length, 8, 12);
@@ -295,7 +332,7 @@ public sealed class GridExpansionTests
     [Fact]
     public void PaperExample_CompilesWithThePapersStepsPerDataset()
     {
-        var definition = Sweep.Grains.Grid.GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "paper.json"));
+        var definition = GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "paper.json"));
 
         var steps = definition.Trials.GroupBy(t => t.Dataset.Name).ToDictionary(g => g.Key, g => g.Select(t => t.Training.Steps).Distinct().Single());
         Assert.Equal(new Dictionary<string, int> { ["mnist"] = 2000, ["cifar10"] = 10_000, ["svhn"] = 20_000 }, steps);
