@@ -81,7 +81,7 @@ public sealed class SweepGrain(
                 continue;
             }
             entry.Status = TrialStatus.Running;
-            entry.Silo = silo;
+            entry.LeasedTo = silo;
             entry.Attempts++;
             entry.Progress = null;
             entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;

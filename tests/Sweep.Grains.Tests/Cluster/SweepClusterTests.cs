@@ -47,6 +47,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         var silos = Cluster.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToString()).ToHashSet();
         var trials = await coordinator.GetTrialsAsync();
         Assert.All(trials, t => Assert.Contains(t.Silo!, silos));
+        Assert.All(trials, t => Assert.Equal(t.LeasedTo, t.Silo));
         Assert.All(trials, t => Assert.Equal(1, t.Attempts));
     }
 
