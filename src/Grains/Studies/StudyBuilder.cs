@@ -329,17 +329,36 @@ public static class StudyBuilder
             return (null, "no paired trials: no seed has a completed trial on both sides");
         }
 
-        bool? significant = (pairs, mcnemar, bootstrap) switch
+        var reasons = new List<string>();
+        bool? significant;
+        if (pairs == 1)
         {
-            (1, { } m, _) => m.PooledPValue < alpha,
-            (1, null, _) => null,
-            (_, _, { } b) => ExcludesZero(difference!.CiLow, difference.CiHigh) && ExcludesZero(b.CiLow, b.CiHigh),
-            _ => ExcludesZero(difference!.CiLow, difference.CiHigh),
-        };
+            significant = mcnemar is null ? null : mcnemar.PooledPValue < alpha;
+            if (significant == false)
+            {
+                reasons.Add($"McNemar p = {StudyFormat.P(mcnemar!.PooledPValue)}");
+            }
+        }
+        else
+        {
+            var tExcludes = ExcludesZero(difference!.CiLow, difference.CiHigh);
+            var bootstrapExcludes = bootstrap is null || ExcludesZero(bootstrap.CiLow, bootstrap.CiHigh);
+            significant = tExcludes && bootstrapExcludes;
+            if (!tExcludes)
+            {
+                reasons.Add($"the t CI over {pairs} seeds includes 0");
+            }
+
+            if (!bootstrapExcludes)
+            {
+                reasons.Add("the bootstrap CI includes 0");
+            }
+        }
+
         return significant switch
         {
             true => (true, $"significant at {level}"),
-            false => (false, $"not significant at {level}"),
+            false => (false, $"not significant at {level} ({string.Join("; ", reasons)})"),
             null => (null, "undecidable: one seed and no test predictions"),
         };
     }

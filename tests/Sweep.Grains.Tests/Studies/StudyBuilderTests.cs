@@ -74,7 +74,7 @@ public sealed class StudyBuilderTests
         var comparison = Assert.Single(report.Datasets[0].DenseVsConv);
         Assert.Equal(2 * 93.0 / 256, comparison.McNemar!.PooledPValue, 14);
         Assert.False(comparison.Significant);
-        Assert.Equal("not significant at 5 %", comparison.Verdict);
+        Assert.Equal("not significant at 5 % (McNemar p = 0.7266)", comparison.Verdict);
         Assert.True(comparison.Bootstrap!.CiLow < 0 && comparison.Bootstrap.CiHigh > 0, $"bootstrap CI {comparison.Bootstrap} should contain 0");
     }
 
@@ -110,7 +110,7 @@ public sealed class StudyBuilderTests
         Assert.True(comparison.McNemar!.PooledPValue < 0.05);
         Assert.True(comparison.Bootstrap!.CiLow <= 0, $"bootstrap CI {comparison.Bootstrap} should contain 0");
         Assert.False(comparison.Significant);
-        Assert.Equal("not significant at 5 %", comparison.Verdict);
+        Assert.Equal("not significant at 5 % (the bootstrap CI includes 0)", comparison.Verdict);
     }
 
     private static ComparisonResult ThreeSeedComparison(int[] extraCandidateCorrect)
