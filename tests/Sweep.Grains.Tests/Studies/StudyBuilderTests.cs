@@ -327,6 +327,36 @@ public sealed class StudyBuilderTests
     }
 
     [Fact]
+    public void EmptySweep_GivesAnEmptyCompleteReport()
+    {
+        var report = StudyBuilder.Build(SweepOf([]), []);
+
+        Assert.Empty(report.Datasets);
+        Assert.True(report.Complete);
+        Assert.Equal(0, report.Trials.Planned);
+        Assert.Contains("0 planned", StudyMarkdown.Render(report));
+        Assert.Empty(StudyPlots.Plan(report));
+    }
+
+    [Fact]
+    public void SeveralDatasets_AreReportedSeparatelyInGridOrder()
+    {
+        var specs = new[] { "svhn", "blobs" }
+            .SelectMany(d => new[] { Spec(d, "dnn", 0, 0.001, 1, DatasetKind.Catalog), Spec(d, "cnn", 3, 0.001, 1, DatasetKind.Catalog) })
+            .ToList();
+        var results = specs.Select((s, i) => Result(s, 0.9, 0.5, 0.4 + i * 0.1)).ToList();
+
+        var report = StudyBuilder.Build(SweepOf(specs), results);
+
+        Assert.Equal(["svhn", "blobs"], report.Datasets.Select(d => d.Dataset));
+        Assert.Equal([0.4, 0.5], report.Datasets[0].Models.Select(m => Math.Round(m.TestAccuracy!.Mean, 12)));
+        Assert.Equal([0.6, 0.7], report.Datasets[1].Models.Select(m => Math.Round(m.TestAccuracy!.Mean, 12)));
+        Assert.NotNull(report.Datasets[0].Paper);
+        Assert.Null(report.Datasets[1].Paper);
+        Assert.Equal(0.1, report.Datasets[1].DenseVsConv[0].Difference!.Mean, 12);
+    }
+
+    [Fact]
     public void Build_IsDeterministic()
     {
         var (sweep, results) = SmallFullSweep();
