@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 
 namespace Sweep.Grains.Tests.Storage;
@@ -50,6 +51,40 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
 
         Assert.Contains(path, error.Message);
         Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public async Task SaveResult_TwoInstancesOverOneDirectory_ExactlyOneWins()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var other = new LocalDirectorySweepStore(_root);
+        var trial = sweep.Trials[0];
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? Store : other).SaveResultAsync(StoreTestData.Result(trial, seed: i), Ct), Ct)));
+
+        Assert.Single(outcomes, won => won);
+        StoreTestData.AssertSame(StoreTestData.Result(trial, seed: Array.IndexOf(outcomes, true)), await other.GetResultAsync(trial.TrialId, Ct));
+    }
+
+    [Fact]
+    public async Task StatusFileLostAfterTheResultWasCommitted_TheResultDecidesTheStatus()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        await Store.SetTrialStatusAsync(sweep.Trials[0].TrialId, TrialStatus.Running, 10, Ct);
+        var result = StoreTestData.Result(sweep.Trials[0], seed: 1, status: TrialStatus.Diverged);
+        await Store.SaveResultAsync(result, Ct);
+        // A crash between committing result.bin and rewriting the status file leaves the old status behind.
+        var statusPath = Path.Combine(_root, "trials", sweep.Trials[0].TrialId, "status.swf");
+        File.Delete(statusPath);
+        await new LocalDirectorySweepStore(_root).SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Running, 3, Ct);
+
+        var statuses = await new LocalDirectorySweepStore(_root).GetTrialStatusesAsync("alpha", Ct);
+
+        Assert.Equal((TrialStatus.Diverged, result.Row.Steps), statuses[sweep.Trials[0].TrialId]);
+        Assert.Equal((TrialStatus.Running, 3), statuses[sweep.Trials[1].TrialId]);
     }
 
     protected override Task<ISweepStore> CreateStoreAsync() => Task.FromResult<ISweepStore>(new LocalDirectorySweepStore(_root));

@@ -69,6 +69,20 @@ public abstract class SweepStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateSweep_ConcurrentSubmissionsOfTheSameGrid_AllGetTheOneStoredSweep()
+    {
+        var submissions = Enumerable.Range(0, 8)
+            .Select(i => StoreTestData.Sweep("alpha", trials: 20, createdAt: DateTimeOffset.UnixEpoch.AddDays(i)))
+            .ToArray();
+
+        var created = await Task.WhenAll(submissions.Select(s => Task.Run(() => Store.CreateSweepAsync(s, Ct), Ct)));
+
+        Assert.Single(created.Select(c => c.CreatedAt).Distinct());
+        Assert.Equal(created[0].CreatedAt, (await Store.GetSweepAsync("alpha", Ct))!.CreatedAt);
+        Assert.Equal(20, (await Store.GetTrialStatusesAsync("alpha", Ct)).Count);
+    }
+
+    [Fact]
     public async Task ListSweeps_ReturnsNewestFirst()
     {
         await Store.CreateSweepAsync(StoreTestData.Sweep("older", createdAt: DateTimeOffset.UnixEpoch.AddDays(1)), Ct);

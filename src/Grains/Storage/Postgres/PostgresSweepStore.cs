@@ -195,18 +195,29 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     public async Task<StoredCheckpoint?> LoadCheckpointAsync(string trialId, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(trialId, "trial id");
-        await using var command = _dataSource.CreateCommand(
-            "SELECT step, sha256, data, saved_at FROM checkpoints WHERE trial_id = @id ORDER BY step DESC");
-        command.Parameters.AddWithValue("id", trialId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var candidates = new List<(int Step, byte[] Sha256, DateTimeOffset SavedAt)>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT step, sha256, saved_at FROM checkpoints WHERE trial_id = @id ORDER BY step DESC", connection))
         {
-            var sha256 = reader.GetFieldValue<byte[]>(1);
-            var data = reader.GetFieldValue<byte[]>(2);
-            // A damaged newest checkpoint falls back to the older one, as the contract promises.
-            if (StorageCodec.Sha256(data).AsSpan().SequenceEqual(sha256))
+            list.Parameters.AddWithValue("id", trialId);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                return new StoredCheckpoint(trialId, reader.GetInt32(0), data, reader.GetFieldValue<DateTimeOffset>(3));
+                candidates.Add((reader.GetInt32(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        // Newest first, fetching one checkpoint's bytes at a time: the older one crosses the wire only when needed.
+        foreach (var (step, sha256, savedAt) in candidates)
+        {
+            await using var fetch = new NpgsqlCommand("SELECT data FROM checkpoints WHERE trial_id = @id AND step = @step", connection);
+            fetch.Parameters.AddWithValue("id", trialId);
+            fetch.Parameters.AddWithValue("step", step);
+            // A damaged newest checkpoint (or one pruned since the listing) falls back to the older one.
+            if (await fetch.ExecuteScalarAsync(cancellationToken) is byte[] data && StorageCodec.Sha256(data).AsSpan().SequenceEqual(sha256))
+            {
+                return new StoredCheckpoint(trialId, step, data, savedAt);
             }
         }
 
