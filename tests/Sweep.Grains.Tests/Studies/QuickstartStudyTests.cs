@@ -3,7 +3,6 @@ using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
 using Sweep.Model.Data;
-using Sweep.Model.Networks;
 using Sweep.Model.Training;
 
 namespace Sweep.Grains.Tests.Studies;
@@ -54,7 +53,7 @@ public sealed class QuickstartStudyTests
     private static TrialResultRecord Train(TrialSpec spec)
     {
         var data = DatasetLoader.Load(spec.Dataset.ToSource(), Path.GetTempPath());
-        var architecture = ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null);
+        var architecture = TrialArchitecture.Parse(spec);
         var result = TrainingSession.Create(architecture, spec.Training.ToOptions(spec.LearningRate, spec.Seed), data)
             .Run(null, TestContext.Current.CancellationToken);
         Assert.Equal(TrialOutcome.Completed, result.Outcome);
