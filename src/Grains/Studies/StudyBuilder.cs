@@ -297,7 +297,7 @@ public static class StudyBuilder
             ? Bootstrap(correctness, settings)
             : null;
 
-        var (significant, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, bootstrap, settings.Alpha);
+        var (significant, robust, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, bootstrap, settings.Alpha);
         return new ComparisonResult(
             study,
             baseline.Model,
@@ -313,54 +313,50 @@ public static class StudyBuilder
             mcnemar,
             bootstrap,
             significant,
+            robust,
             verdict);
     }
 
-    private static (bool? Significant, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, BootstrapSummary? bootstrap, double alpha)
+    private static (bool? Significant, bool? Robust, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, BootstrapSummary? bootstrap, double alpha)
     {
         var level = $"{alpha * 100:0.##} %";
+        bool? robust = pairs >= 2 ? ExcludesZero(difference!.CiLow, difference.CiHigh) : null;
         if (!complete)
         {
-            return (null, $"INCOMPLETE: {missing} trial(s) without a result; numbers are provisional");
+            return (null, robust, $"INCOMPLETE: {missing} trial(s) without a result; numbers are provisional");
         }
 
         if (pairs == 0)
         {
-            return (null, "no paired trials: no seed has a completed trial on both sides");
+            return (null, null, "no paired trials: no seed has a completed trial on both sides");
         }
 
-        var reasons = new List<string>();
-        bool? significant;
-        if (pairs == 1)
+        var (significant, basis) = (pairs, mcnemar, bootstrap) switch
         {
-            significant = mcnemar is null ? null : mcnemar.PooledPValue < alpha;
-            if (significant == false)
-            {
-                reasons.Add($"McNemar p = {StudyFormat.P(mcnemar!.PooledPValue)}");
-            }
-        }
-        else
-        {
-            var tExcludes = ExcludesZero(difference!.CiLow, difference.CiHigh);
-            var bootstrapExcludes = bootstrap is null || ExcludesZero(bootstrap.CiLow, bootstrap.CiHigh);
-            significant = tExcludes && bootstrapExcludes;
-            if (!tExcludes)
-            {
-                reasons.Add($"the t CI over {pairs} seeds includes 0");
-            }
-
-            if (!bootstrapExcludes)
-            {
-                reasons.Add("the bootstrap CI includes 0");
-            }
-        }
-
-        return significant switch
-        {
-            true => (true, $"significant at {level}"),
-            false => (false, $"not significant at {level} ({string.Join("; ", reasons)})"),
-            null => (null, "undecidable: one seed and no test predictions"),
+            (1, { } m, _) => ((bool?)(m.PooledPValue < alpha), $"McNemar p = {StudyFormat.P(m.PooledPValue)}"),
+            (1, null, _) => (null, string.Empty),
+            (_, _, { } b) => (ExcludesZero(b.CiLow, b.CiHigh), ExcludesZero(b.CiLow, b.CiHigh) ? string.Empty : "the bootstrap CI includes 0"),
+            _ => (robust, "no test predictions: t CI over seeds"),
         };
+        if (significant is null)
+        {
+            return (null, robust, "undecidable: one seed and no test predictions");
+        }
+
+        var verdict = significant.Value ? $"significant at {level}" : $"not significant at {level}";
+        var notes = new List<string>();
+        if (!significant.Value || mcnemar is null)
+        {
+            notes.Add(basis);
+        }
+
+        if (robust == false && (mcnemar is not null || bootstrap is not null))
+        {
+            notes.Add($"not robust across seeds: the t CI over {pairs} seeds includes 0");
+        }
+
+        notes.RemoveAll(string.IsNullOrEmpty);
+        return (significant, robust, notes.Count == 0 ? verdict : $"{verdict} ({string.Join("; ", notes)})");
     }
 
     private static bool ExcludesZero(double? low, double? high) => (low > 0 && high > 0) || (low < 0 && high < 0);
