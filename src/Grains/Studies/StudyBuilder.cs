@@ -17,6 +17,7 @@ namespace Sweep.Grains.Studies;
 ///   trials by seed.
 /// - Only Completed trials enter means. Diverged trials are listed and excluded. Pending, running, failed and
 ///   cancelled trials are listed as missing; a table row or comparison with any missing trial is incomplete.
+/// - Significance and robustness across seeds: see <see cref="ComparisonResult"/>.
 /// </remarks>
 public static class StudyBuilder
 {
