@@ -4,15 +4,19 @@ using Sweep.Bench;
 using Sweep.Model.Data;
 using Sweep.Model.Kernels;
 
-// Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T]
+// Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T] [--wall]
 //        dotnet run -c Release --project bench/Sweep.Bench -- profile [--threads T]   (ms per layer and pass)
 var arguments = args.ToList();
 if (arguments.Count == 0 || arguments[0] is not ("train" or "profile"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] | profile [--threads T]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall]");
     return 2;
 }
 var json = arguments.Contains("--json");
+if (arguments.Contains("--wall"))
+{
+    CpuClock.UseWallTime();
+}
 if (arguments[0] == "profile")
 {
     foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
