@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need: PostgreSQL server binaries (the storage and cluster tests start
-# their own throwaway server from them) through the OS package manager when they are absent.
+# their own throwaway server from them: initdb + pg_ctl in a temp directory, a free port on 127.0.0.1; as root the
+# server runs as the unprivileged "postgres" user) through the OS package manager when they are absent.
+# Works on a fresh Debian 12 machine as root (no sudo needed) and as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,10 +11,29 @@ have_pg() {
 }
 if ! have_pg; then
   echo "test.sh: PostgreSQL server binaries not found; installing them with apt-get" >&2
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "test.sh: need root or sudo to install PostgreSQL (or install it yourself: apt-get install postgresql)" >&2
+    exit 1
+  fi
+  command -v apt-get >/dev/null 2>&1 || {
+    echo "test.sh: no apt-get here; install PostgreSQL 15+ server binaries (initdb, pg_ctl, postgres) yourself" >&2
+    exit 1
+  }
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q postgresql
+  # The package's own cluster is not used; its service may fail to start in a container, which is harmless.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
   have_pg || { echo "test.sh: PostgreSQL install failed: no initdb after apt-get install postgresql" >&2; exit 1; }
 fi
+if [ "$(id -u)" -eq 0 ]; then
+  # The test server refuses to run as root; the fixture runs it with runuser as "postgres" (created if missing).
+  for tool in runuser useradd; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: running as root needs '$tool' (util-linux / passwd packages)" >&2; exit 1; }
+  done
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 ('dotnet') is not on PATH; see https://dot.net" >&2; exit 1; }
 
 dotnet test Sweep.sln -c Release "$@"

@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Sweep.Grains.Contracts;
+using Sweep.Model.Training;
+
+namespace Sweep.Grains.Grid;
+
+/// <summary>
+/// The canonical JSON of a validated grid: fixed property order, every default filled in, numeric axes sorted,
+/// paths absolute, studies resolved, numbers in round-trip form, no whitespace. Two files that mean the same sweep
+/// give the same bytes (and so the same hash) whatever their layout, comments or key order. The canonical JSON is
+/// itself a valid grid file that compiles to the same hash.
+/// </summary>
+internal static class GridCanonicalForm
+{
+    public static string Write(GridSpec grid)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", grid.Name);
+            json.WriteStartArray("datasets");
+            foreach (var dataset in grid.Datasets)
+            {
+                WriteDataset(json, dataset, grid.Training);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("architectures");
+            foreach (var architecture in grid.Architectures)
+            {
+                if (architecture.Name == architecture.Spec && GridNames.Presets.Contains(architecture.Name))
+                {
+                    // A preset (custom entries may not take a preset's name).
+                    json.WriteStringValue(architecture.Name);
+                    continue;
+                }
+
+                json.WriteStartObject();
+                json.WriteString("name", architecture.Name);
+                json.WriteString("spec", architecture.Spec);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (!grid.FilterAxis.IsEmpty)
+            {
+                WriteNumbers(json, "filters", grid.FilterAxis, (w, f) => w.WriteNumberValue(f));
+            }
+
+            WriteNumbers(json, "learningRates", grid.LearningRates, (w, lr) => w.WriteNumberValue(lr));
+            WriteNumbers(json, "seeds", grid.Seeds, (w, s) => w.WriteNumberValue(s));
+            json.WritePropertyName("training");
+            WriteTraining(json, grid.Training);
+            json.WriteStartObject("studies");
+            WritePair(json, "denseVsConv", grid.Studies.DenseVsConv);
+            json.WriteBoolean("filters", grid.Studies.Filters);
+            WritePair(json, "extraConvLayer", grid.Studies.ExtraConvLayer);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>SHA-256 of the canonical JSON's UTF-8 bytes, lower-case hex.</summary>
+    public static string Hash(string canonicalJson) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
+
+    private static void WriteDataset(Utf8JsonWriter json, GridDataset dataset, TrainingSettings gridTraining)
+    {
+        var reference = dataset.Ref;
+        json.WriteStartObject();
+        json.WriteString("name", reference.Name);
+        switch (reference.Kind)
+        {
+            case DatasetKind.Catalog:
+                break;
+            case DatasetKind.Synthetic:
+                json.WriteString("synthetic", reference.Generator);
+                json.WriteNumber("trainSize", reference.TrainSize);
+                json.WriteNumber("testSize", reference.TestSize);
+                json.WriteNumber("imageSize", reference.ImageSize);
+                json.WriteNumber("seed", reference.Seed);
+                break;
+            default:
+                json.WriteString("format", reference.Format.ToString()!.ToLowerInvariant());
+                json.WriteString("path", reference.Path);
+                break;
+        }
+
+        // Only a real difference is written: an override that repeats the grid's values changes nothing.
+        if (dataset.Training != gridTraining)
+        {
+            json.WritePropertyName("training");
+            WriteTraining(json, dataset.Training);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteTraining(Utf8JsonWriter json, TrainingSettings training)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("batchSize", training.BatchSize);
+        json.WriteNumber("steps", training.Steps);
+        json.WriteNumber("evalEvery", training.EvalEvery);
+        json.WriteNumber("devSize", training.DevSize);
+        if (training.Patience == 0)
+        {
+            json.WriteBoolean("earlyStopping", false);
+        }
+        else
+        {
+            json.WriteStartObject("earlyStopping");
+            json.WriteNumber("patience", training.Patience);
+            json.WriteNumber("minDelta", training.MinDelta);
+            json.WriteEndObject();
+        }
+
+        json.WriteNumber("checkpointEvery", training.CheckpointEvery);
+        json.WriteString("activation", training.Activation == Activation.Elu ? "elu" : "relu");
+        json.WriteString("optimizer", training.Optimizer == OptimizerKind.Sgd ? "sgd" : "adam");
+        json.WriteNumber("threads", training.Threads);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumbers<T>(Utf8JsonWriter json, string name, IEnumerable<T> values, Action<Utf8JsonWriter, T> write)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            write(json, value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WritePair(Utf8JsonWriter json, string name, StudyPair? pair)
+    {
+        if (pair is null)
+        {
+            json.WriteBoolean(name, false);
+            return;
+        }
+
+        json.WriteStartArray(name);
+        json.WriteStringValue(pair.Baseline);
+        json.WriteStringValue(pair.Candidate);
+        json.WriteEndArray();
+    }
+}

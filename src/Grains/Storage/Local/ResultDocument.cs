@@ -1,0 +1,7 @@
+using Sweep.Grains.Contracts;
+using Sweep.Model.Metrics;
+
+namespace Sweep.Grains.Storage.Local;
+
+/// <summary>The JSON section of a result file.</summary>
+internal sealed record ResultDocument(LeaderboardRow Row, Evaluation? Train, Evaluation? Dev, Evaluation? Test);

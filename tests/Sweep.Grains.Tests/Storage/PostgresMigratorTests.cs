@@ -1,0 +1,93 @@
+using Npgsql;
+using Sweep.Grains.Storage.Postgres;
+using Sweep.Grains.Tests.Support;
+
+namespace Sweep.Grains.Tests.Storage;
+
+/// <summary>The migrations against a real server: idempotent, safe under concurrency, strict about changed history.</summary>
+public sealed class PostgresMigratorTests(PostgresServer server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void EmbeddedMigrations_AreNumberedInOrderWithoutGaps()
+    {
+        var versions = PostgresMigrator.Migrations.Select(m => m.Version).ToArray();
+
+        Assert.Equal(Enumerable.Range(1, versions.Length), versions);
+        Assert.Contains(PostgresMigrator.Migrations, m => m.Name == "sweep_schema");
+        Assert.All(PostgresMigrator.Migrations, m => Assert.Equal(64, m.Checksum.Length));
+    }
+
+    [Fact]
+    public async Task Migrate_Twice_SecondRunIsANoOp()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+
+        var first = await PostgresMigrator.MigrateAsync(connectionString, Ct);
+        var second = await PostgresMigrator.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(PostgresMigrator.Migrations.Select(m => m.Version), first);
+        Assert.Empty(second);
+        Assert.Equal(PostgresMigrator.Migrations.Count, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_FourMigratorsAtOnce_ApplyEachMigrationExactlyOnce()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresMigrator.MigrateAsync(connectionString, Ct), Ct)));
+
+        Assert.Equal(PostgresMigrator.Migrations.Select(m => m.Version), runs.SelectMany(r => r).Order());
+        Assert.Equal(PostgresMigrator.Migrations.Count, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_AppliedMigrationChangedSince_FailsNamingTheMigrationAndChecksum()
+    {
+        var connectionString = await server.CreateMigratedDatabaseAsync(Ct);
+        await ScalarAsync<int>(connectionString, "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 3 RETURNING version");
+
+        var error = await Assert.ThrowsAsync<PostgresMigrationException>(() => PostgresMigrator.MigrateAsync(connectionString, Ct));
+
+        Assert.Contains("0003", error.Message);
+        Assert.Contains("checksum", error.Message);
+        Assert.Contains(PostgresMigrator.Migrations[2].Checksum, error.Message);
+    }
+
+    [Fact]
+    public async Task Migrate_CreatesEveryOrleansQueryTheProvidersLoad()
+    {
+        var connectionString = await server.CreateMigratedDatabaseAsync(Ct);
+        string[] required =
+        [
+            "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
+            "MembershipReadRowKey", "MembershipReadAllKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
+            "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey",
+            "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey",
+            "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+            "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        ];
+
+        var keys = new List<string>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT QueryKey FROM OrleansQuery", connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(required.Order(), keys.Order());
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
+    }
+}

@@ -1,0 +1,69 @@
+using Npgsql;
+using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.Postgres;
+using Sweep.Grains.Tests.Support;
+
+namespace Sweep.Grains.Tests.Storage;
+
+/// <summary>The conformance suite on a <see cref="PostgresSweepStore"/>, each test on a fresh migrated database.</summary>
+public sealed class PostgresSweepStoreTests(PostgresServer server) : SweepStoreConformanceTests
+{
+    private string? _connectionString;
+
+    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("No database yet.");
+
+    [Fact]
+    public async Task Checkpoint_StoredBytesAreRawBytea()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var data = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+
+        await Store.SaveCheckpointAsync(sweep.Trials[0].TrialId, 3, data, Ct);
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT data, sha256 FROM checkpoints WHERE trial_id = @id", connection);
+        command.Parameters.AddWithValue("id", sweep.Trials[0].TrialId);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(data, reader.GetFieldValue<byte[]>(0));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), reader.GetFieldValue<byte[]>(1));
+    }
+
+    protected override async Task<ISweepStore> CreateStoreAsync()
+    {
+        _connectionString = await server.CreateMigratedDatabaseAsync(Ct);
+        return new PostgresSweepStore(_connectionString);
+    }
+
+    protected override Task<ISweepStore> ReopenStoreAsync() => Task.FromResult<ISweepStore>(new PostgresSweepStore(ConnectionString));
+
+    protected override async Task CorruptCheckpointAsync(string trialId, int step)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(Ct);
+        // Flip the first byte in place, as a bad disk or a bad restore would, leaving the stored checksum alone.
+        await using var command = new NpgsqlCommand(
+            "UPDATE checkpoints SET data = set_byte(data, 0, 255 - get_byte(data, 0)) WHERE trial_id = @id AND step = @step", connection);
+        command.Parameters.AddWithValue("id", trialId);
+        command.Parameters.AddWithValue("step", step);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+    }
+
+    protected override async Task<int[]> StoredCheckpointStepsAsync(string trialId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT step FROM checkpoints WHERE trial_id = @id ORDER BY step DESC", connection);
+        command.Parameters.AddWithValue("id", trialId);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var steps = new List<int>();
+        while (await reader.ReadAsync(Ct))
+        {
+            steps.Add(reader.GetInt32(0));
+        }
+
+        return steps.ToArray();
+    }
+}
