@@ -42,22 +42,17 @@ internal static class MaxPoolKernels
                                 Pool2x2Stride2(xp + top + 2 * j, width, top + 2 * j, yp, ap);
                             }
                         }
-                        // The paper's 2×2 pool, unrolled and branch-free (random data defeats the branch predictor);
-                        // ties keep the first maximum in row-major window order.
+                        // The paper's 2×2 pool, unrolled and branch-free (comparisons become 0/1 indices: random data
+                        // defeats the branch predictor); ties keep the first maximum in row-major window order.
                         for (; j < ow; j++, yp++, ap++)
                         {
                             var index = top + j * stride;
-                            var v0 = xp[index];
-                            var v1 = xp[index + 1];
-                            var v2 = xp[index + width];
-                            var v3 = xp[index + width + 1];
-                            var upper = v1 > v0 ? 1 : 0;
-                            var upperValue = v1 > v0 ? v1 : v0;
-                            var lower = v3 > v2 ? 1 : 0;
-                            var lowerValue = v3 > v2 ? v3 : v2;
-                            var takeLower = lowerValue > upperValue;
-                            *yp = takeLower ? lowerValue : upperValue;
-                            *ap = index + (takeLower ? width + lower : upper);
+                            var upper = xp[index + 1] > xp[index] ? 1 : 0;
+                            var lower = xp[index + width + 1] > xp[index + width] ? 1 : 0;
+                            var takeLower = xp[index + width + lower] > xp[index + upper] ? 1 : 0;
+                            var best = index + upper + takeLower * (width + lower - upper);
+                            *yp = xp[best];
+                            *ap = best;
                         }
                         continue;
                     }

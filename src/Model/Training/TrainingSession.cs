@@ -137,6 +137,10 @@ public sealed class TrainingSession
             if (evaluated)
             {
                 dev = EvaluateDev();
+                if (AllFinite(_network.Parameters))
+                {
+                    _network.Parameters.CopyTo(_lastGood, 0);
+                }
             }
             _curve.Add(new CurvePoint(_step, cost, accuracy, dev));
             if (callbacks?.Progress is { } progress && (evaluated || _step % progressEvery == 0))
@@ -237,7 +241,7 @@ public sealed class TrainingSession
         return (cost, correct / (double)batch);
     }
 
-    /// <summary>Evaluates the dev split, updates the early-stopping state and the last good weights.</summary>
+    /// <summary>Evaluates the dev split and updates the early-stopping state (nothing without a dev split).</summary>
     private double EvaluateDev()
     {
         if (_devIndices.Length == 0)
@@ -246,10 +250,6 @@ public sealed class TrainingSession
         }
         var (accuracy, _) = Evaluate(_data.Train, _devIndices, withPredictions: false);
         _lastDevAccuracy = accuracy;
-        if (AllFinite(_network.Parameters))
-        {
-            _network.Parameters.CopyTo(_lastGood, 0);
-        }
         if (accuracy > _bestDev + _options.MinDelta)
         {
             _bestDev = accuracy;

@@ -164,6 +164,37 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void WithoutADevSplit_TrainsAndReportsNoDevMetrics()
+    {
+        var result = TrainingSession.Create(Cnn2Like, Small with { DevSize = 0, Patience = 1 }, Data).Run(null, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Completed, result.Outcome);
+        Assert.Equal(40, result.Steps);
+        Assert.Null(result.Dev);
+        Assert.Null(result.DevPredictions);
+        Assert.All(result.Curve, p => Assert.True(double.IsNaN(p.DevAccuracy)));
+        Assert.Equal(600, result.Train!.Count);
+    }
+
+    [Fact]
+    public void SgdWithElu_LearnsThePatternSet()
+    {
+        var data = PatternData.Create(new ImageShape(1, 12, 12), 2000, 400, seed: 6);
+        var options = new TrainingOptions
+        {
+            LearningRate = 0.05,
+            Optimizer = OptimizerKind.Sgd,
+            Activation = Activation.Elu,
+            Seed = 2,
+            BatchSize = 32,
+            Steps = 400,
+            EvalEvery = 200,
+            DevSize = 200,
+        };
+        var result = TrainingSession.Create(ArchitectureSpec.Parse("conv8k3s1p1-pool2s2-dense32"), options, data).Run(null, CancellationToken.None);
+        Assert.True(result.Test!.Accuracy >= 0.85, $"test accuracy {result.Test.Accuracy}");
+    }
+
+    [Fact]
     public void Create_RejectsInvalidOptions_NamingTheField()
     {
         var error = Assert.Throws<ArgumentException>(() => TrainingSession.Create(Cnn2Like, Small with { DevSize = 600 }, Data));
