@@ -86,7 +86,7 @@ internal static unsafe class Gemm
             return;
         }
         var nr = Nr;
-        var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc, pinned: true);
+        var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc + 8, pinned: true);
         var packedB = t_packedB ??= GC.AllocateUninitializedArray<float>((Nc + 32) * Kc, pinned: true);
         fixed (float* pa = a, pb = b, pc = c, packA = packedA, packB = packedB)
         {
@@ -171,6 +171,16 @@ internal static unsafe class Gemm
         {
             var rows = Math.Min(Mr, mc - ir);
             var dst = packed + ir * kc;
+            if (rows == Mr && ic + ir + 8 <= m && Vector256.IsHardwareAccelerated)
+            {
+                // Eight floats copied per step, six kept: the two extra land in the next step's slot (and, for the
+                // last step, in the slack after the buffer's end) before being overwritten.
+                for (var p = 0; p < kc; p++)
+                {
+                    Vector256.Load(a + (long)(pc + p) * m + ic + ir).Store(dst + p * Mr);
+                }
+                continue;
+            }
             for (var p = 0; p < kc; p++)
             {
                 var src = a + (long)(pc + p) * m + ic + ir;
