@@ -13,7 +13,8 @@ if (arguments.Count == 0 || arguments[0] is not ("train" or "profile"))
     return 2;
 }
 var json = arguments.Contains("--json");
-if (arguments.Contains("--wall"))
+// Thread CPU time would count only the calling thread of a multi-threaded step.
+if (arguments.Contains("--wall") || Option("--threads", 1) > 1)
 {
     CpuClock.UseWallTime();
 }
