@@ -22,8 +22,10 @@ namespace Sweep.Model.Training;
 /// and at the last step.</para>
 /// <para>Final metrics: Train on at most <see cref="TrainMetricsLimit"/> train-split images, evenly spaced
 /// (index i·n/limit), Dev on the whole dev split, Test on the whole test set. A diverged run reports the metrics of
-/// the weights at its last dev evaluation (or its initial weights); a cancelled run reports no metrics, only its
-/// curve, and raises a checkpoint to resume from. <see cref="TrainingResult.WallSeconds"/> is the time of this
+/// the weights at its last dev evaluation (or its initial weights) and raises no final checkpoint (there is
+/// nothing to resume); a cancelled run reports no metrics, only its curve, and raises a checkpoint to resume from.
+/// A completed run raises a final checkpoint too. Bit-for-bit results hold on one machine: the kernels chosen
+/// (AVX-512 or not) depend on the CPU. <see cref="TrainingResult.WallSeconds"/> is the time of this
 /// <see cref="Run"/> call.</para>
 /// </remarks>
 public sealed class TrainingSession

@@ -118,6 +118,24 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void DivergedRun_ResumedFromACheckpoint_ReportsTheSameLastGoodMetrics()
+    {
+        var options = Small with { LearningRate = 1e30, Steps = 50, EvalEvery = 1, CheckpointEvery = 1 };
+        var arch = ArchitectureSpec.Parse("dense32-dense32");
+        byte[]? first = null;
+        var uninterrupted = TrainingSession.Create(arch, options, Data)
+            .Run(new TrainingCallbacks { Checkpoint = (step, bytes) => first ??= bytes }, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Diverged, uninterrupted.Outcome);
+        Assert.NotNull(first);
+
+        var resumed = TrainingSession.Resume(first, Data).Run(null, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Diverged, resumed.Outcome);
+        Assert.Equal(uninterrupted.Steps, resumed.Steps);
+        Assert.Equal(uninterrupted.Curve, resumed.Curve);
+        Assert.Equal(uninterrupted.TestPredictions!.Probabilities, resumed.TestPredictions!.Probabilities);
+    }
+
+    [Fact]
     public void Curve_RecordsEveryStep_WithDevAccuracyOnlyAtEvaluations()
     {
         var progress = new List<TrainingProgress>();
