@@ -51,6 +51,9 @@ public sealed class KernelEquivalenceTests
     [InlineData(5, 16, 16, 3, 3, 1, 1)]
     [InlineData(2, 40, 3, 6, 3, 1, 2)]
     [InlineData(2, 7, 7, 2, 3, 1, 3)]
+    [InlineData(2, 5, 32, 6, 3, 1, 1)]
+    [InlineData(1, 4, 64, 3, 3, 1, 1)]
+    [InlineData(3, 6, 36, 8, 5, 1, 0)]
     public void Conv2dForwardAndBackward_MatchScalarReference_ForBothAlgorithms(int c, int h, int w, int f, int k, int s, int p)
     {
         var g = new Conv2dGeometry(c, h, w, f, k, s, p);
