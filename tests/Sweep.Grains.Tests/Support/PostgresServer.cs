@@ -11,7 +11,7 @@ namespace Sweep.Grains.Tests.Support;
 
 /// <summary>
 /// A real, throwaway PostgreSQL server for the whole test run: a fresh data directory under the temp directory, a
-/// free port on 127.0.0.1, trust authentication for user "postgres", fsync off. Started once per test assembly
+/// free port on 127.0.0.1, trust authentication for user "postgres", fsync off (on with SWEEP_TEST_PG_DURABLE=1). Started once per test assembly
 /// (an xunit assembly fixture: take it as a constructor parameter), stopped and deleted at the end. As root the
 /// server runs as the unprivileged "postgres" user (created if missing). If anything is missing or fails, it throws
 /// with the reason: tests fail loudly, they never skip.
@@ -64,9 +64,12 @@ public sealed class PostgresServer : IAsyncLifetime
             asPostgres: _runAsPostgresUser);
 
         Port = FreePort();
+        // Durability is off for speed unless SWEEP_TEST_PG_DURABLE=1 (to measure what a real server would take).
+        var durability = Environment.GetEnvironmentVariable("SWEEP_TEST_PG_DURABLE") == "1"
+            ? ""
+            : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         var options = string.Join(' ',
-            $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", "-c fsync=off", "-c synchronous_commit=off",
-            "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=64MB");
+            $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", durability, "-c max_connections=300", "-c shared_buffers=64MB");
         await RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
             ["-D", _dataDirectory, "-l", Path.Combine(Directory, "server.log"), "-o", options, "start"],
             asPostgres: _runAsPostgresUser);
