@@ -63,16 +63,33 @@ public sealed class PostgresServer : IAsyncLifetime
             ["-D", _dataDirectory, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
             asPostgres: _runAsPostgresUser);
 
-        Port = FreePort();
         // Durability is off for speed unless SWEEP_TEST_PG_DURABLE=1 (to measure what a real server would take).
         var durability = Environment.GetEnvironmentVariable("SWEEP_TEST_PG_DURABLE") == "1"
             ? ""
             : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        var options = string.Join(' ',
-            $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", durability, "-c max_connections=300", "-c shared_buffers=64MB");
-        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
-            ["-D", _dataDirectory, "-l", Path.Combine(Directory, "server.log"), "-o", options, "start"],
-            asPostgres: _runAsPostgresUser);
+        // Another process may take the free port between our probe and the server's bind: then try another one.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            var options = string.Join(' ',
+                $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", durability, "-c max_connections=300", "-c shared_buffers=64MB");
+            var (exitCode, output) = await RunCapturingAsync(Path.Combine(_binDirectory, "pg_ctl"),
+                ["-D", _dataDirectory, "-l", Path.Combine(Directory, "server.log"), "-o", options, "-w", "start"],
+                asPostgres: _runAsPostgresUser);
+            if (exitCode == 0)
+            {
+                break;
+            }
+
+            var log = Path.Combine(Directory, "server.log");
+            var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no server log)";
+            if (attempt == 3 || !serverLog.Contains("could not bind", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Test PostgreSQL server: pg_ctl start on port {Port} failed (exit {exitCode}):\n{output}\nServer log:\n{serverLog}");
+            }
+        }
+
         await WaitUntilReadyAsync();
     }
 
