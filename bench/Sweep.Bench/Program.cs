@@ -1,1 +1,54 @@
-Console.WriteLine("bench: not built yet (issue 2)");
+using System.Globalization;
+using System.Text.Json;
+using Sweep.Bench;
+using Sweep.Model.Data;
+using Sweep.Model.Kernels;
+
+// Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T]
+//        dotnet run -c Release --project bench/Sweep.Bench -- profile [--threads T]   (ms per layer and pass)
+var arguments = args.ToList();
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile"))
+{
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] | profile [--threads T]");
+    return 2;
+}
+var json = arguments.Contains("--json");
+if (arguments[0] == "profile")
+{
+    foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
+    {
+        LayerProfile.Print(arch, filters, new ImageShape(3, 32, 32), (int)Option("--threads", 1), 20);
+    }
+    return 0;
+}
+var seconds = Option("--seconds", 2.0);
+var threads = (int)Option("--threads", 1);
+var jsonOptions = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+(string Arch, int Filters)[] presets = [("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5)];
+ImageShape[] shapes = [new(3, 32, 32), new(1, 28, 28)];
+if (!json)
+{
+    Console.WriteLine($"threads {threads}, batch {TrainBenchmark.Batch}, {(Gemm.UseVector512 ? "Vector512" : "Vector256")} micro-kernel, rates per second of {CpuClock.Kind}");
+    Console.WriteLine($"{"arch",-6} {"filters",7} {"shape",-9} {"train img/s",12} {"infer img/s",12} {"MFLOP/img",10} {"train GFLOP/s",14}");
+}
+foreach (var shape in shapes)
+{
+    foreach (var (arch, filters) in presets)
+    {
+        var result = TrainBenchmark.Measure(arch, filters, shape, threads, seconds);
+        Console.WriteLine(json
+            ? JsonSerializer.Serialize(result, jsonOptions)
+            : string.Create(CultureInfo.InvariantCulture, $"{result.Arch,-6} {result.Filters,7} {result.Shape,-9} {result.TrainImagesPerSecond,12:F0} {result.InferImagesPerSecond,12:F0} {result.FlopsPerImage / 1e6,10:F2} {result.TrainGflops,14:F1}"));
+    }
+}
+var gflops = MatMulBenchmark.Measure(1024, seconds);
+Console.WriteLine(json
+    ? JsonSerializer.Serialize(new { matmul = "1024x1024x1024", threads = 1, gflops }, jsonOptions)
+    : string.Create(CultureInfo.InvariantCulture, $"matmul 1024x1024x1024, one thread: {gflops:F1} GFLOP/s"));
+return 0;
+
+double Option(string name, double fallback)
+{
+    var index = arguments.IndexOf(name);
+    return index >= 0 && index + 1 < arguments.Count ? double.Parse(arguments[index + 1], CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,1 +1,3 @@
-Console.WriteLine("sweep: not built yet (issue 3)");
+using Sweep.Client;
+
+return await SweepCli.RunAsync(args, CliConsole.System);

@@ -25,11 +25,4 @@ public static class GridLimits
     public const int MaxFilters = 1024;
 
     public const int MaxThreads = 256;
-
-    /// <summary>Largest synthetic train or test set.</summary>
-    public const int MaxSyntheticImages = 1_000_000;
-
-    public const int MinSyntheticImageSize = 4;
-
-    public const int MaxSyntheticImageSize = 256;
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sweep.Model.Data;
 
 namespace Sweep.Grains.Grid;
 
@@ -20,7 +21,7 @@ internal static partial class GridNames
 
     public static readonly IReadOnlyList<string> StudyFields = ["denseVsConv", "filters", "extraConvLayer"];
 
-    public static readonly IReadOnlyList<string> CatalogDatasets = ["mnist", "cifar10", "svhn"];
+    public static readonly IReadOnlyList<string> CatalogDatasets = [.. DatasetLoader.Catalog.Keys];
 
     public static readonly IReadOnlyList<string> Formats = ["mnist", "cifar10", "svhn"];
 

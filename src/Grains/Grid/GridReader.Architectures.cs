@@ -154,7 +154,7 @@ internal sealed partial class GridReader
             // square; the channel count does not change which sizes fit.
             ImageShape? shape = dataset.Ref.Kind switch
             {
-                DatasetKind.Catalog => CatalogFacts[dataset.Ref.Name].Shape,
+                DatasetKind.Catalog when CatalogFacts.TryGetValue(dataset.Ref.Name, out var facts) => facts.Shape,
                 DatasetKind.Synthetic => new ImageShape(3, dataset.Ref.ImageSize, dataset.Ref.ImageSize),
                 _ => null,
             };

@@ -53,7 +53,8 @@ internal sealed partial class GridReader
 
             if (SyntheticDatasets.GeneratorNames.Contains(text))
             {
-                return new GridDataset(SyntheticRef(text, text, DefaultSyntheticTrainSize, DefaultSyntheticTestSize, DefaultSyntheticImageSize, DefaultSyntheticSeed), training);
+                var source = SyntheticDatasets.WithDefaults(new SyntheticDatasetSource(text, text, 0, 0, 0, DefaultSyntheticSeed));
+                return new GridDataset(SyntheticRef(source), training);
             }
 
             Error(
@@ -137,11 +138,53 @@ internal sealed partial class GridReader
             generator = generatorElement.GetString()!;
         }
 
-        var trainSize = OptionalInt(fields, "trainSize", path, 1, GridLimits.MaxSyntheticImages, DefaultSyntheticTrainSize);
-        var testSize = OptionalInt(fields, "testSize", path, 1, GridLimits.MaxSyntheticImages, DefaultSyntheticTestSize);
-        var imageSize = OptionalInt(fields, "imageSize", path, GridLimits.MinSyntheticImageSize, GridLimits.MaxSyntheticImageSize, DefaultSyntheticImageSize);
+        // Absent sizes are 0, which the generator replaces by its own default; the generator also owns the
+        // allowed ranges. Each given size is checked on its own first so that a problem is reported at its field.
+        var trainSize = OptionalInt(fields, "trainSize", path, 1, int.MaxValue, 0);
+        var testSize = OptionalInt(fields, "testSize", path, 1, int.MaxValue, 0);
+        var imageSize = OptionalInt(fields, "imageSize", path, 1, int.MaxValue, 0);
         var seed = OptionalInt(fields, "seed", path, 0, int.MaxValue, DefaultSyntheticSeed);
-        return name is null || generator is null ? null : SyntheticRef(name, generator, trainSize, testSize, imageSize, seed);
+        if (name is null || generator is null)
+        {
+            return null;
+        }
+
+        var valid = CheckSyntheticField(fields, path, "trainSize", new SyntheticDatasetSource(name, generator, trainSize, 0, 0, seed))
+            & CheckSyntheticField(fields, path, "testSize", new SyntheticDatasetSource(name, generator, 0, testSize, 0, seed))
+            & CheckSyntheticField(fields, path, "imageSize", new SyntheticDatasetSource(name, generator, 0, 0, imageSize, seed));
+        if (!valid)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SyntheticRef(SyntheticDatasets.WithDefaults(new SyntheticDatasetSource(name, generator, trainSize, testSize, imageSize, seed)));
+        }
+        catch (DatasetException e)
+        {
+            Error(path, $"not a dataset the {generator} generator can make: {e.Message}");
+            return null;
+        }
+    }
+
+    private bool CheckSyntheticField(Dictionary<string, JsonElement> fields, string path, string field, SyntheticDatasetSource source)
+    {
+        if (!fields.ContainsKey(field))
+        {
+            return true;
+        }
+
+        try
+        {
+            SyntheticDatasets.WithDefaults(source);
+            return true;
+        }
+        catch (DatasetException e)
+        {
+            Error($"{path}.{field}", $"not a size the {source.Generator} generator accepts: {e.Message}");
+            return false;
+        }
     }
 
     private DatasetRef? ReadFiles(Dictionary<string, JsonElement> fields, string path, string? name)
@@ -179,8 +222,8 @@ internal sealed partial class GridReader
             : new DatasetRef(name, DatasetKind.Files, format, fullPath);
     }
 
-    private static DatasetRef SyntheticRef(string name, string generator, int trainSize, int testSize, int imageSize, int seed) =>
-        new(name, DatasetKind.Synthetic, Generator: generator, TrainSize: trainSize, TestSize: testSize, ImageSize: imageSize, Seed: seed);
+    private static DatasetRef SyntheticRef(SyntheticDatasetSource source) =>
+        new(source.Name, DatasetKind.Synthetic, Generator: source.Generator, TrainSize: source.TrainSize, TestSize: source.TestSize, ImageSize: source.ImageSize, Seed: source.Seed);
 
     private void CheckDevSplitFits(GridDataset dataset, string path)
     {
@@ -188,7 +231,7 @@ internal sealed partial class GridReader
         int? trainImages = dataset.Ref.Kind switch
         {
             DatasetKind.Synthetic => dataset.Ref.TrainSize,
-            DatasetKind.Catalog => CatalogFacts[dataset.Ref.Name].TrainImages,
+            DatasetKind.Catalog when CatalogFacts.TryGetValue(dataset.Ref.Name, out var facts) => facts.TrainImages,
             _ => null,
         };
         if (trainImages is { } images && devSize >= images)

@@ -12,9 +12,7 @@ namespace Sweep.Grains.Grid;
 /// </summary>
 internal sealed partial class GridReader(string baseDirectory)
 {
-    private const int DefaultSyntheticTrainSize = 6000;
-    private const int DefaultSyntheticTestSize = 1000;
-    private const int DefaultSyntheticImageSize = 16;
+    /// <summary>Seed of a synthetic dataset that does not give one (sizes default to the generator's own).</summary>
     private const int DefaultSyntheticSeed = 1;
     private const int MaxPathLength = 4096;
     private const int MaxSpecLength = 1000;

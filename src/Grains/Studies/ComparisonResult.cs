@@ -6,8 +6,11 @@ namespace Sweep.Grains.Studies;
 /// <param name="Study">dense-vs-conv, extra-conv-layer or filters.</param>
 /// <param name="Complete">False when any planned trial of either side has no usable result yet (running,
 /// pending, failed, cancelled): the numbers are then provisional and <see cref="Significant"/> is null.</param>
-/// <param name="Significant">At the report's alpha: pooled McNemar p &lt; alpha and, with two or more seeds,
-/// the paired-t CI excludes 0 (without predictions: the t CI alone). Null when incomplete or undecidable.</param>
+/// <param name="Significant">At the report's alpha. One seed: McNemar's exact p &lt; alpha. Two or more seeds:
+/// the paired-t CI over seeds (seed-to-seed variation) AND the paired bootstrap CI (test-image sampling) both
+/// exclude 0; without test predictions the t CI alone. The pooled and Fisher McNemar p-values are shown but do not
+/// decide with several seeds: every seed is scored on the same test images, so they overstate the evidence.
+/// Null when incomplete or undecidable.</param>
 /// <param name="Verdict">The words the report prints.</param>
 public sealed record ComparisonResult(
     string Study,

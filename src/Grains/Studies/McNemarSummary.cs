@@ -2,7 +2,9 @@ namespace Sweep.Grains.Studies;
 
 /// <summary>
 /// McNemar's exact test over all seeds: <see cref="PooledPValue"/> is the exact test on the discordant counts
-/// summed over seeds; <see cref="FisherPValue"/> combines the per-seed p-values by Fisher's method.
+/// summed over seeds; <see cref="FisherPValue"/> combines the per-seed p-values by Fisher's method. Both assume
+/// independent seeds; since every seed is scored on the same test images they are optimistic with more than one
+/// seed (see <see cref="ComparisonResult.Significant"/>).
 /// </summary>
 public sealed record McNemarSummary(
     int BaselineOnlyCorrect,

@@ -297,7 +297,7 @@ public static class StudyBuilder
             ? Bootstrap(correctness, settings)
             : null;
 
-        var (significant, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, settings.Alpha);
+        var (significant, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, bootstrap, settings.Alpha);
         return new ComparisonResult(
             study,
             baseline.Model,
@@ -316,7 +316,7 @@ public static class StudyBuilder
             verdict);
     }
 
-    private static (bool? Significant, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, double alpha)
+    private static (bool? Significant, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, BootstrapSummary? bootstrap, double alpha)
     {
         var level = $"{alpha * 100:0.##} %";
         if (!complete)
@@ -329,10 +329,13 @@ public static class StudyBuilder
             return (null, "no paired trials: no seed has a completed trial on both sides");
         }
 
-        var ciExcludesZero = difference?.CiLow is { } low && difference.CiHigh is { } high && (low > 0 || high < 0);
-        bool? significant = mcnemar is not null
-            ? mcnemar.PooledPValue < alpha && (pairs < 2 || ciExcludesZero)
-            : pairs >= 2 ? ciExcludesZero : null;
+        bool? significant = (pairs, mcnemar, bootstrap) switch
+        {
+            (1, { } m, _) => m.PooledPValue < alpha,
+            (1, null, _) => null,
+            (_, _, { } b) => ExcludesZero(difference!.CiLow, difference.CiHigh) && ExcludesZero(b.CiLow, b.CiHigh),
+            _ => ExcludesZero(difference!.CiLow, difference.CiHigh),
+        };
         return significant switch
         {
             true => (true, $"significant at {level}"),
@@ -340,6 +343,8 @@ public static class StudyBuilder
             null => (null, "undecidable: one seed and no test predictions"),
         };
     }
+
+    private static bool ExcludesZero(double? low, double? high) => (low > 0 && high > 0) || (low < 0 && high < 0);
 
     private static DifferenceEstimate? Difference(IReadOnlyList<double> differences, double confidence)
     {
@@ -399,13 +404,18 @@ public static class StudyBuilder
         var correct = new bool[predictions.Count];
         for (var i = 0; i < predictions.Count; i++)
         {
+            // The predicted class as MetricsCalculator defines it: arg-max, ties to the lowest index, NaN never wins.
             var row = predictions.Probabilities.AsSpan(i * predictions.Classes, predictions.Classes);
             var best = 0;
-            for (var k = 1; k < row.Length; k++)
+            var bestValue = float.NegativeInfinity;
+            var found = false;
+            for (var k = 0; k < row.Length; k++)
             {
-                if (row[k] > row[best])
+                if (row[k] > bestValue || (!found && !float.IsNaN(row[k])))
                 {
                     best = k;
+                    bestValue = row[k];
+                    found = true;
                 }
             }
 

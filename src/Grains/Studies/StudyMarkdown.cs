@@ -37,8 +37,8 @@ public static class StudyMarkdown
         md.AppendLine();
         md.AppendLine("- A model is an architecture with a filter count. Its learning rate is the one with the best mean **dev** accuracy over seeds (ties: the smaller rate); the test set never takes part in the choice.");
         md.AppendLine("- Cells are mean ± sample standard deviation over seeds (n shown). Only Completed trials count; **diverged trials are listed and excluded from every mean**.");
-        md.AppendLine($"- Comparisons put both sides at one learning rate (best mean dev accuracy averaged over the two) and pair trials by seed. The difference (candidate − baseline test accuracy) comes with a {level} paired-t interval over seeds (t quantile computed), McNemar's exact two-sided test on the test predictions per seed, combined over seeds by pooling the discordant counts (decisive) and by Fisher's method (shown), and a paired bootstrap {level} interval ({settings.BootstrapResamples} resamples of the test images, seed {settings.BootstrapSeed}).");
-        md.AppendLine($"- **Significant at {settings.Alpha * 100:0.##} %** means: pooled McNemar p < {settings.Alpha} and, with two or more seeds, the paired-t interval excludes 0.");
+        md.AppendLine($"- Comparisons put both sides at one learning rate (best mean dev accuracy averaged over the two) and pair trials by seed. The difference (candidate − baseline test accuracy) comes with a {level} paired-t interval over seeds (t quantile computed), McNemar's exact two-sided test on the test predictions per seed, combined over seeds by pooling the discordant counts and by Fisher's method, and a paired bootstrap {level} interval ({settings.BootstrapResamples} resamples of the test images, the same resample for both models and every seed; seed {settings.BootstrapSeed}).");
+        md.AppendLine($"- **Significant at {settings.Alpha * 100:0.##} %** means: with one seed, McNemar's exact p < {settings.Alpha}; with two or more seeds, both the paired-t interval (seed variation) and the bootstrap interval (test-image sampling) exclude 0. With several seeds the pooled and Fisher p-values are shown for reference only: every seed is scored on the same test images, so they overstate the evidence.");
         md.AppendLine($"- Convergence step: the first dev evaluation within {settings.ConvergenceTolerance} (absolute) of the final dev accuracy.");
         md.AppendLine();
 
@@ -94,18 +94,15 @@ public static class StudyMarkdown
         RenderTrialIssues(md, dataset.Models.SelectMany(m => m.Missing).ToList(), dataset.Models.SelectMany(m => m.Diverged).ToList());
         RenderPerClass(md, dataset);
         RenderFilterStudies(md, dataset, settings);
-        RenderPairStudy(md, "Dense vs conv", dataset.DenseVsConv, settings);
-        RenderPairStudy(md, "Extra conv layer", dataset.ExtraConvLayer, settings);
-        if (paper is not null && paper.Studies.Count > 0)
+        RenderPairStudy(md, "Dense vs conv", dataset.DenseVsConv, settings, null);
+        RenderPairStudy(md, "Extra conv layer", dataset.ExtraConvLayer, settings, paper?.Studies.FirstOrDefault(s => s.Study == "extra-conv-layer"));
+        foreach (var note in paper?.Studies ?? [])
         {
-            md.AppendLine("The paper's studies (Sec. 5.10, Keras, CIFAR-10, no uncertainty given):");
-            md.AppendLine();
-            foreach (var s in paper.Studies)
+            // Studies this sweep did not run still get the paper's figure, so the reader knows what to compare with.
+            if ((note.Study == "filters" && dataset.FilterStudies.Count == 0) || (note.Study == "extra-conv-layer" && dataset.ExtraConvLayer.Count == 0))
             {
-                md.AppendLine($"- {s.Study}: {s.Description}: ≈ +{s.ApproximateGain * 100:0} % accuracy.");
+                RenderPaperStudy(md, note);
             }
-
-            md.AppendLine();
         }
 
         if (charts.Count > 0)
@@ -286,9 +283,22 @@ public static class StudyMarkdown
             var gains = study.Rows.Select(r => r.GainOverSmallest).OfType<ComparisonResult>().ToList();
             RenderTrialIssues(md, gains.SelectMany(g => g.Missing).DistinctBy(m => m.TrialId).ToList(), gains.SelectMany(g => g.Diverged).Distinct().ToList());
         }
+
+        RenderPaperStudy(md, dataset.Paper?.Studies.FirstOrDefault(s => s.Study == "filters"));
     }
 
-    private static void RenderPairStudy(StringBuilder md, string title, IReadOnlyList<ComparisonResult> comparisons, StudySettings settings)
+    private static void RenderPaperStudy(StringBuilder md, PaperStudyNote? note)
+    {
+        if (note is null)
+        {
+            return;
+        }
+
+        md.AppendLine($"*Paper (Sec. 5.10, Keras, no uncertainty given): {note.Description}: ≈ +{note.ApproximateGain * 100:0} % accuracy.*");
+        md.AppendLine();
+    }
+
+    private static void RenderPairStudy(StringBuilder md, string title, IReadOnlyList<ComparisonResult> comparisons, StudySettings settings, PaperStudyNote? paperNote)
     {
         if (comparisons.Count == 0)
         {
@@ -316,6 +326,7 @@ public static class StudyMarkdown
         }
 
         RenderTrialIssues(md, comparisons.SelectMany(c => c.Missing).DistinctBy(m => m.TrialId).ToList(), comparisons.SelectMany(c => c.Diverged).Distinct().ToList());
+        RenderPaperStudy(md, paperNote);
     }
 
     private static string DifferenceText(ComparisonResult c) => c.Difference switch

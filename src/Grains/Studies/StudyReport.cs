@@ -25,13 +25,18 @@ public sealed record StudyReport(
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     /// <summary>camelCase JSON, indented.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
-    /// <summary>Reads what <see cref="ToJson"/> wrote. Throws <see cref="JsonException"/> on anything else.</summary>
+    /// <summary>
+    /// Reads what <see cref="ToJson"/> wrote. Throws <see cref="JsonException"/> on anything else, including a
+    /// missing field or a null where the record does not allow one.
+    /// </summary>
     public static StudyReport FromJson(string json) =>
         JsonSerializer.Deserialize<StudyReport>(json, Options)
         ?? throw new JsonException("A study report JSON document is 'null'.");

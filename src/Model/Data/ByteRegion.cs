@@ -10,14 +10,18 @@ namespace Sweep.Model.Data;
 internal sealed class ByteRegion
 {
     private readonly byte[] _bytes;
+    private readonly int _length;
 
     /// <param name="file">The file path, for messages.</param>
+    /// <param name="bytes">The data; only its first <paramref name="length"/> bytes belong to the region
+    /// (all of them when null), so a decompression buffer can be used without a copy.</param>
     /// <param name="context">Where these bytes sit inside the file when they are not the file itself
     /// (e.g. "the compressed element at offset 128"), or null.</param>
-    public ByteRegion(string file, byte[] bytes, string? context = null)
+    public ByteRegion(string file, byte[] bytes, string? context = null, int? length = null)
     {
         File = file;
         _bytes = bytes;
+        _length = length ?? bytes.Length;
         Context = context;
     }
 
@@ -25,7 +29,7 @@ internal sealed class ByteRegion
 
     public string? Context { get; }
 
-    public int Length => _bytes.Length;
+    public int Length => _length;
 
     /// <summary>True when multi-byte numbers are big-endian (IDX always, MAT when the header says so).</summary>
     public bool BigEndian { get; init; }
@@ -55,6 +59,16 @@ internal sealed class ByteRegion
         }
     }
 
+    /// <summary>The same bytes read with the given byte order.</summary>
+    public ByteRegion WithByteOrder(bool bigEndian) => new(File, _bytes, Context, _length) { BigEndian = bigEndian };
+
+    /// <summary>A read-only stream over <paramref name="length"/> bytes from <paramref name="offset"/>.</summary>
+    public Stream Stream(long offset, long length, string field)
+    {
+        Require(offset, length, field);
+        return new MemoryStream(_bytes, (int)offset, (int)length, writable: false);
+    }
+
     /// <summary>A message prefix naming the file, the context and the field at <paramref name="offset"/>.</summary>
     public string Where(long offset, string field) =>
         Context is null
@@ -64,11 +78,11 @@ internal sealed class ByteRegion
     /// <summary>Throws unless <paramref name="length"/> bytes from <paramref name="offset"/> lie inside the region.</summary>
     public void Require(long offset, long length, string field)
     {
-        if (offset < 0 || length < 0 || offset + length > _bytes.Length)
+        if (offset < 0 || length < 0 || offset + length > _length)
         {
             throw new DatasetException(
-                $"{Where(offset, field)}: needs {length} bytes but only {Math.Max(0, _bytes.Length - offset)} remain " +
-                $"(the data ends at byte {_bytes.Length}); the file is truncated or its header is wrong.");
+                $"{Where(offset, field)}: needs {length} bytes but only {Math.Max(0, _length - offset)} remain " +
+                $"(the data ends at byte {_length}); the file is truncated or its header is wrong.");
         }
     }
 

@@ -26,7 +26,7 @@ internal static class DatasetFiles
         return new DatasetPair(train, test);
     }
 
-    /// <summary>Throws a message naming the directory, the missing file and where to get the files.</summary>
+    /// <summary>The error for a missing file: it names the path, what the directory should hold and where to get it.</summary>
     public static DatasetException Missing(string directory, string missing, string expected, string howToGet) =>
         new($"{Path.Combine(directory, missing)} does not exist. Expected {expected} in {directory}. {howToGet}");
 }

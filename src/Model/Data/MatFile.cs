@@ -16,6 +16,7 @@ internal sealed class MatFile
     private const int TagSize = 8;
     private const ushort Version = 0x0100;
     private const uint ComplexFlag = 0x0800;
+    private const int Hdf5Offset = 512;
 
     private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -32,7 +33,9 @@ internal sealed class MatFile
     {
         var file = ByteRegion.ReadFile(path);
         var header = file.Span(0, HeaderSize, "MAT-file header");
-        if (file.Length >= 512 + Hdf5Signature.Length && file.Span(512, Hdf5Signature.Length, "HDF5 signature").SequenceEqual(Hdf5Signature))
+        // MAT 7.3 files keep the 128-byte MATLAB header but put an HDF5 file behind it, its signature at byte 512.
+        if (file.Length >= Hdf5Offset + Hdf5Signature.Length
+            && file.Span(Hdf5Offset, Hdf5Signature.Length, "HDF5 signature").SequenceEqual(Hdf5Signature))
         {
             throw new DatasetException(
                 $"{path}: this is a MAT 7.3 (HDF5) file, which is not supported; save it in MATLAB with " +
@@ -53,7 +56,7 @@ internal sealed class MatFile
                 $"{file.Where(126, "endian indicator")}: expected 'IM' or 'MI' (a level-5 MAT file), found " +
                 $"0x{header[126]:X2}{header[127]:X2}; the file is not a MATLAB level-5 MAT file.");
         }
-        var region = new ByteRegion(path, file.Span(0, file.Length, "file").ToArray()) { BigEndian = bigEndian };
+        var region = file.WithByteOrder(bigEndian);
         var version = region.UInt16(124, "version");
         if (version != Version)
         {
@@ -94,17 +97,16 @@ internal sealed class MatFile
 
     private static ByteRegion Decompress(ByteRegion region, Element element, long offset)
     {
-        var compressed = region.Span(element.DataOffset, element.Size, "compressed data");
         try
         {
-            using var input = new MemoryStream(compressed.ToArray());
+            using var input = region.Stream(element.DataOffset, element.Size, "compressed data");
             using var zlib = new ZLibStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream();
             zlib.CopyTo(output);
             var context = region.Context is null
                 ? $"the compressed element at offset {offset}"
                 : $"the compressed element at offset {offset} of {region.Context}";
-            return new ByteRegion(region.File, output.ToArray(), context) { BigEndian = region.BigEndian };
+            return new ByteRegion(region.File, output.GetBuffer(), context, (int)output.Length) { BigEndian = region.BigEndian };
         }
         catch (InvalidDataException error)
         {
@@ -183,7 +185,8 @@ internal sealed class MatFile
                 $"miSINGLE, miDOUBLE), found type {real.Type}.");
         }
         CheckInside(region, real, end, $"real part of {name}");
-        var count = dimensions.Aggregate(1L, (product, dimension) => product * dimension);
+        // In double so that absurd dimensions cannot overflow into a plausible size (sizes here are below 2^53).
+        var count = dimensions.Aggregate(1.0, (product, dimension) => product * dimension);
         if (real.Size != count * elementSize)
         {
             throw new DatasetException(

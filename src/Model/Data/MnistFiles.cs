@@ -148,6 +148,10 @@ internal static class MnistFiles
     private static void WriteSplit(Dataset dataset, string imagesPath, string labelsPath)
     {
         var shape = dataset.Shape;
+        if (shape.Channels is not (1 or 3))
+        {
+            throw new ArgumentException($"MNIST files hold grey or RGB-converted images, not {shape}.", nameof(dataset));
+        }
         var plane = shape.Height * shape.Width;
         var pixels = new byte[dataset.Count * plane];
         for (var n = 0; n < dataset.Count; n++)

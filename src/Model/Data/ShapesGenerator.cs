@@ -5,7 +5,9 @@ namespace Sweep.Model.Data;
 /// scale and stroke width, on a noisy two-colour gradient. Colours are independent of the class and every colour
 /// channel of the object differs from the background by at least <see cref="Contrast"/>, so only the shape tells
 /// the class: a network must find an edge pattern anywhere in the image, which is what a convolution's shared
-/// local filters do well and a dense layer must learn separately for every position.
+/// local filters do well and a dense layer must learn separately for every position. Object sizes and noise are
+/// set so the paper's <c>cnn</c> learns the default 16×16 set in a few hundred steps (about 75 % test accuracy
+/// after 500 steps of batch 128, 90 % after 1 500) while <c>dnn</c> lags far behind (about 30 % and 69 %).
 /// </summary>
 internal static class ShapesGenerator
 {
@@ -17,8 +19,8 @@ internal static class ShapesGenerator
     /// <summary>Smallest per-channel difference between the object's and the background's colour.</summary>
     public const float Contrast = 0.3f;
 
-    private const float MinRadius = 0.18f;
-    private const float MaxRadius = 0.32f;
+    private const float MinRadius = 0.25f;
+    private const float MaxRadius = 0.4f;
 
     /// <param name="image">Shape: [3, size, size]; every pixel is written.</param>
     public static void Render(SyntheticRandom random, int label, int size, Span<float> image)
@@ -35,7 +37,7 @@ internal static class ShapesGenerator
         }
         var slopeX = random.Uniform(-1f, 1f);
         var slopeY = random.Uniform(-1f, 1f);
-        var noise = random.Uniform(0.02f, 0.08f);
+        var noise = random.Uniform(0.02f, 0.05f);
         var radius = random.Uniform(MinRadius, MaxRadius) * size;
         // The centre keeps at least 80 % of the radius inside the frame: objects may touch the border, not leave it.
         var margin = 0.8f * radius;

@@ -41,8 +41,8 @@ internal static class SvhnFiles
         var y = Numeric(mat, "y");
 
         var dims = x.Dimensions;
-        // MATLAB drops trailing singleton dimensions: a single RGB image is 32x32x3, a single grey one 32x32.
-        if (dims.Length > 4 || dims.Skip(4).Any(dimension => dimension != 1))
+        // MATLAB drops trailing singleton dimensions (a single RGB image is 32x32x3) and may keep extra ones.
+        if (dims.Skip(4).Any(dimension => dimension != 1))
         {
             throw new DatasetException(
                 $"{path}: X has dimensions {string.Join('x', dims)}; expected height x width x channels x count.");
@@ -76,7 +76,7 @@ internal static class SvhnFiles
             }
             labels[n] = (int)value % ZeroDigitLabel;
         }
-        return DatasetFiles.Build(name, shape, pixels, labels);
+        return new Dataset(name, shape, DatasetFiles.Classes, pixels, labels);
     }
 
     /// <summary>
@@ -141,27 +141,31 @@ internal static class SvhnFiles
         return array;
     }
 
-    private static byte[] ChannelMajorPixels(MatArray x, ImageShape shape, int count)
+    /// <summary>Transposes X's column-major planes into channel-major rows and scales them to [0,1].</summary>
+    private static float[] ChannelMajorPixels(MatArray x, ImageShape shape, int count)
     {
-        var (height, width, channels) = (shape.Height, shape.Width, shape.Channels);
+        var (height, width) = (shape.Height, shape.Width);
         if ((long)count * shape.Size > Array.MaxLength)
         {
             throw new DatasetException($"{x.Region.File}: {count} images of {shape} are too many to hold in memory.");
         }
-        var pixels = new byte[count * shape.Size];
+        var pixels = new float[count * shape.Size];
+        var planes = count * shape.Channels;
+        var plane = height * width;
         var raw = x.UInt8Data;
-        for (var n = 0; n < count; n++)
+        for (var p = 0; p < planes; p++)
         {
-            for (var k = 0; k < channels; k++)
+            // Plane p (channel k of image n, p = k + C·n) is contiguous in both layouts; inside it X has rows
+            // fastest (r + H·c) and the dataset has columns fastest (r·W + c).
+            var destination = pixels.AsSpan(p * plane, plane);
+            for (var c = 0; c < width; c++)
             {
+                var source = (long)p * plane + height * c;
                 for (var r = 0; r < height; r++)
                 {
-                    for (var c = 0; c < width; c++)
-                    {
-                        var source = r + height * (c + width * (k + channels * (long)n));
-                        pixels[((n * channels + k) * height + r) * width + c] =
-                            raw.IsEmpty ? PixelByte(x, source) : raw[(int)source];
-                    }
+                    destination[r * width + c] = raw.IsEmpty
+                        ? PixelScale.ToUnit(PixelByte(x, source + r))
+                        : PixelScale.ToUnit(raw[(int)(source + r)]);
                 }
             }
         }

@@ -9,13 +9,91 @@ namespace Sweep.Model.Kernels;
 /// </summary>
 internal static class Conv2dKernels
 {
-    /// <summary>Forward pass of <paramref name="batch"/> images.</summary>
+    /// <summary>Floats of workspace one worker needs for <paramref name="g"/> (either algorithm).</summary>
+    public static int WorkspaceSize(Conv2dGeometry g) =>
+        Math.Max(g.PatchSize * g.OutPlane, DirectConv2d.Supports(g) ? DirectConv2d.WorkspaceSize(g) : 0);
+
+    /// <summary>Forward pass of <paramref name="batch"/> images: direct for stride 1 on AVX-512 machines, else
+    /// im2col + GEMM.</summary>
+    /// <param name="x">Shape: [batch, C, H, W].</param>
+    /// <param name="weights">Shape: [F, C, K, K].</param>
+    /// <param name="bias">Shape: [F].</param>
+    /// <param name="y">Shape: [batch, F, OH, OW]; overwritten.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
+    public static void Forward(
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> y,
+        Span<float> workspace)
+    {
+        if (!DirectConv2d.Supports(g))
+        {
+            ForwardIm2Col(x, weights, bias, g, batch, y, workspace);
+            return;
+        }
+        for (var n = 0; n < batch; n++)
+        {
+            DirectConv2d.Forward(x.Slice(n * g.InputSize, g.InputSize), weights, bias, g, y.Slice(n * g.OutputSize, g.OutputSize), workspace);
+        }
+    }
+
+    /// <summary>Per-image weight and bias gradients; see <see cref="BackwardWeightsIm2Col"/>.</summary>
+    public static void BackwardWeights(
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> dy,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> weightGradPerImage,
+        Span<float> biasGradPerImage,
+        Span<float> workspace)
+    {
+        if (!DirectConv2d.Supports(g))
+        {
+            BackwardWeightsIm2Col(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace);
+            return;
+        }
+        for (var n = 0; n < batch; n++)
+        {
+            DirectConv2d.BackwardWeights(
+                x.Slice(n * g.InputSize, g.InputSize),
+                dy.Slice(n * g.OutputSize, g.OutputSize),
+                g,
+                weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount),
+                biasGradPerImage.Slice(n * g.Filters, g.Filters),
+                workspace);
+        }
+    }
+
+    /// <summary>Input gradient; see <see cref="BackwardInputIm2Col"/>.</summary>
+    public static void BackwardInput(
+        ReadOnlySpan<float> dy,
+        ReadOnlySpan<float> weights,
+        Conv2dGeometry g,
+        int batch,
+        Span<float> dx,
+        Span<float> workspace)
+    {
+        if (!DirectConv2d.Supports(g))
+        {
+            BackwardInputIm2Col(dy, weights, g, batch, dx, workspace);
+            return;
+        }
+        for (var n = 0; n < batch; n++)
+        {
+            DirectConv2d.BackwardInput(dy.Slice(n * g.OutputSize, g.OutputSize), weights, g, dx.Slice(n * g.InputSize, g.InputSize), workspace);
+        }
+    }
+
+    /// <summary>Forward pass of <paramref name="batch"/> images by im2col + GEMM.</summary>
     /// <param name="x">Shape: [batch, C, H, W].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
     /// <param name="bias">Shape: [F].</param>
     /// <param name="y">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
-    public static void Forward(
+    internal static void ForwardIm2Col(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias,
@@ -39,14 +117,14 @@ internal static class Conv2dKernels
         }
     }
 
-    /// <summary>Per-image weight and bias gradients (eqs. 55–56), each image's block overwritten; sum the
+    /// <summary>Per-image weight and bias gradients (eqs. 55–56) by im2col + GEMM, each image's block overwritten; sum the
     /// blocks with <see cref="Elementwise.AddBlocks"/> in image order to accumulate.</summary>
     /// <param name="x">Shape: [batch, C, H, W].</param>
     /// <param name="dy">Shape: [batch, F, OH, OW].</param>
     /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
     /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
-    public static void BackwardWeights(
+    internal static void BackwardWeightsIm2Col(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> dy,
         Conv2dGeometry g,
@@ -63,12 +141,7 @@ internal static class Conv2dKernels
             Gemm.Multiply(gradient, false, columns, true, g.Filters, g.PatchSize, plane, weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount), false);
             for (var f = 0; f < g.Filters; f++)
             {
-                var sum = 0f;
-                foreach (var v in gradient.Slice(f * plane, plane))
-                {
-                    sum += v;
-                }
-                biasGradPerImage[n * g.Filters + f] = sum;
+                biasGradPerImage[n * g.Filters + f] = Elementwise.Sum(gradient.Slice(f * plane, plane));
             }
         }
     }
@@ -78,7 +151,7 @@ internal static class Conv2dKernels
     /// <param name="weights">Shape: [F, C, K, K].</param>
     /// <param name="dx">Shape: [batch, C, H, W]; accumulated.</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
-    public static void BackwardInput(
+    internal static void BackwardInputIm2Col(
         ReadOnlySpan<float> dy,
         ReadOnlySpan<float> weights,
         Conv2dGeometry g,

@@ -26,6 +26,27 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>Sum of <paramref name="values"/> with eight interleaved partial sums (a fixed order, so
+    /// deterministic) instead of one long dependency chain.</summary>
+    public static float Sum(ReadOnlySpan<float> values)
+    {
+        var i = 0;
+        var partial = Vector256<float>.Zero;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                partial += Vector256.Create(values.Slice(i));
+            }
+        }
+        var sum = Vector256.Sum(partial);
+        for (; i < values.Length; i++)
+        {
+            sum += values[i];
+        }
+        return sum;
+    }
+
     /// <summary>Sums <paramref name="count"/> consecutive blocks of <paramref name="length"/> floats onto
     /// <paramref name="total"/>, block 0 first: the fixed order that keeps multi-threaded runs bit-identical.</summary>
     /// <param name="blocks">Shape: [count, length].</param>

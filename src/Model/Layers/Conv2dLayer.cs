@@ -20,7 +20,7 @@ internal sealed class Conv2dLayer<T> : Layer<T>
         _geometry = geometry;
         _workers = workers;
         _columns = IsSingle
-            ? Enumerable.Range(0, workers.Count).Select(_ => new float[geometry.PatchSize * geometry.OutPlane]).ToArray()
+            ? Enumerable.Range(0, workers.Count).Select(_ => new float[Conv2dKernels.WorkspaceSize(geometry)]).ToArray()
             : [];
     }
 

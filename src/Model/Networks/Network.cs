@@ -148,5 +148,8 @@ internal sealed class Network<T>
         }
     }
 
+    /// <summary>The layers in forward order (for the benchmark's per-layer profile).</summary>
+    internal IReadOnlyList<Layer<T>> Layers => _layers;
+
     public void ZeroGradients() => ParameterGradients.AsSpan().Clear();
 }

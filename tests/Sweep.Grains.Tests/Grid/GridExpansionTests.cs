@@ -15,7 +15,7 @@ public sealed class GridExpansionTests
         var definition = Compile("""
             {
               "name": "t",
-              "datasets": ["mnist", "gaussian"],
+              "datasets": ["mnist", "shapes"],
               "architectures": ["dnn", "cnn", "cnn2"],
               "filters": [3, 32],
               "learningRates": [0.001, 0.0003],
@@ -184,7 +184,7 @@ public sealed class GridExpansionTests
     public void DatasetForms_BecomeTheMatchingReferences()
     {
         var definition = Compile("""
-            { "name": "t", "architectures": ["dnn"],
+            { "name": "t", "architectures": ["dnn"], "training": { "devSize": 500 },
               "datasets": [ "mnist", "gaussian",
                             { "name": "shapes", "synthetic": "shapes", "trainSize": 6000, "testSize": 1000, "imageSize": 16, "seed": 9 },
                             { "name": "mydigits", "format": "mnist", "path": "data/mydigits" },
@@ -194,8 +194,7 @@ public sealed class GridExpansionTests
         var datasets = definition.Trials.Select(t => t.Dataset).ToList();
         Assert.Equal(new DatasetRef("mnist", DatasetKind.Catalog), datasets[0]);
         Assert.Equal(DatasetKind.Synthetic, datasets[1].Kind);
-        Assert.Equal("gaussian", datasets[1].Generator);
-        Assert.True(datasets[1].TrainSize > new TrainingSettings().DevSize, "a bare generator name must leave training images after the default dev split");
+        Assert.Equal(SyntheticDatasets.WithDefaults(new SyntheticDatasetSource("gaussian", "gaussian", 0, 0, 0, 1)), datasets[1].ToSource());
         Assert.Equal(new SyntheticDatasetSource("shapes", "shapes", 6000, 1000, 16, 9), datasets[2].ToSource());
         Assert.Equal(new FileDatasetSource("mydigits", DatasetFormat.Mnist, Path.Combine(Path.GetDirectoryName(FileName)!, "data", "mydigits")), datasets[3].ToSource());
         Assert.Equal(new DatasetRef("cifar10", DatasetKind.Catalog), datasets[4]);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sweep.Model.Data;
 using static Sweep.Grains.Tests.Grid.GridFixtures;
 
 namespace Sweep.Grains.Tests.Grid;
@@ -45,10 +46,11 @@ public sealed class GridHashTests
     public void ExplicitDefaults_HashLikeOmittedOnes()
     {
         const string minimal = """{ "name": "d", "datasets": ["mnist", "shapes"], "architectures": ["dnn", "cnn", "cnn2"] }""";
-        const string spelledOut = """
+        var shapes = SyntheticDatasets.WithDefaults(new SyntheticDatasetSource("shapes", "shapes", 0, 0, 0, 1));
+        var spelledOut = $$"""
             { "name": "d", "learningRates": [0.001], "seeds": [1],
               "datasets": [{ "name": "mnist", "training": { "steps": 2000 } },
-                           { "name": "shapes", "synthetic": "shapes", "trainSize": 6000, "testSize": 1000, "imageSize": 16, "seed": 1 }],
+                           { "name": "shapes", "synthetic": "shapes", "trainSize": {{shapes.TrainSize}}, "testSize": {{shapes.TestSize}}, "imageSize": {{shapes.ImageSize}}, "seed": 1 }],
               "architectures": ["dnn", "cnn", "cnn2"],
               "training": { "batchSize": 128, "steps": 2000, "evalEvery": 100, "devSize": 5000, "earlyStopping": false,
                             "checkpointEvery": 500, "activation": "relu", "optimizer": "adam", "threads": 1 },

@@ -69,8 +69,9 @@ public sealed class GridValidationTests
     [InlineData("[{ \"name\": \"d\", \"synthetic\": \"circles\" }]", "$.datasets[0].synthetic", "unknown generator 'circles'")]
     [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"format\": \"mnist\", \"path\": \"x\" }]", "$.datasets[0]", "not both")]
     [InlineData("[{ \"name\": \"d\", \"format\": \"mnist\", \"path\": \"x\", \"imageSize\": 8 }]", "$.datasets[0].imageSize", "only to synthetic datasets")]
-    [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"imageSize\": 2 }]", "$.datasets[0].imageSize", "from 4 to 256")]
-    [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"trainSize\": 0 }]", "$.datasets[0].trainSize", "from 1 to 1000000")]
+    [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"imageSize\": 2 }]", "$.datasets[0].imageSize", "not a size the shapes generator accepts")]
+    [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"testSize\": 1000000000 }]", "$.datasets[0].testSize", "not a size the shapes generator accepts")]
+    [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"trainSize\": 0 }]", "$.datasets[0].trainSize", "1 or more")]
     [InlineData("[{ \"name\": \"d\", \"synthetic\": \"shapes\", \"trainSize\": 3000 }]", "$.datasets[0]", "make devSize smaller than 3000")]
     [InlineData("[{ \"name\": \"mnist\", \"training\": { \"devSize\": 60000 } }]", "$.datasets[0]", "'mnist' has 60000 training images")]
     [InlineData("[{ \"name\": \"mnist\", \"training\": { \"step\": 10 } }]", "$.datasets[0].training.step", "did you mean 'steps'?")]
@@ -115,7 +116,7 @@ public sealed class GridValidationTests
         var error = ErrorAt(
             With(
                 string.Empty,
-                datasets: """[{ "name": "tiny", "synthetic": "gaussian", "imageSize": 4 }]""",
+                datasets: """[{ "name": "tiny", "synthetic": "gaussian", "imageSize": 4, "trainSize": 6000 }]""",
                 architectures: """[{ "name": "deep", "spec": "conv4k3p1-pool2-pool2-pool2-dense16" }]"""),
             "$.architectures[0].spec");
 

@@ -81,34 +81,52 @@ public sealed class StudyBuilderTests
     [Fact]
     public void Comparison_OverSeeds_HasPairedTIntervalPooledAndFisherPValues()
     {
+        var comparison = ThreeSeedComparison([10, 11, 12]);
+
+        // Differences 0.10, 0.11, 0.12: mean 0.11, sd 0.01, t(0.975, 2) = 4.303.
+        var d = comparison.Difference!;
+        Assert.Equal(0.11, d.Mean, 12);
+        Assert.Equal(0.01, d.Sd!.Value, 12);
+        Assert.Equal(4.303, d.TQuantile!.Value, 3);
+        Assert.Equal(0.11 - d.TQuantile.Value * 0.01 / Math.Sqrt(3), d.CiLow!.Value, 12);
+        Assert.Equal(0.11 + d.TQuantile.Value * 0.01 / Math.Sqrt(3), d.CiHigh!.Value, 12);
+        Assert.Equal((3, 36), (comparison.McNemar!.BaselineOnlyCorrect, comparison.McNemar.CandidateOnlyCorrect));
+        Assert.Equal(McNemar.ExactPValue(3, 36), comparison.McNemar.PooledPValue, 14);
+        Assert.Equal(McNemar.FisherCombinedPValue(comparison.Seeds.Select(s => s.McNemarPValue!.Value).ToList()), comparison.McNemar.FisherPValue, 14);
+        Assert.Equal([0, 1, 2], comparison.Seeds.Select(s => s.Seed));
+        Assert.Equal(0.11, comparison.Bootstrap!.Difference, 12);
+        Assert.True(comparison.Bootstrap.CiLow > 0, $"bootstrap CI {comparison.Bootstrap} should exclude 0");
+        Assert.True(comparison.Significant);
+    }
+
+    [Fact]
+    public void Comparison_OverSeeds_ConsistentButSmallGainOnFewImages_IsNotSignificant()
+    {
+        var comparison = ThreeSeedComparison([2, 3, 4]);
+
+        // Seeds agree (t CI 0.03 ± 0.025 excludes 0) but 100 test images cannot tell a 3-point gain from chance,
+        // and the pooled McNemar p (< 0.05) would overstate it: the seeds share the images.
+        Assert.True(comparison.Difference!.CiLow > 0);
+        Assert.True(comparison.McNemar!.PooledPValue < 0.05);
+        Assert.True(comparison.Bootstrap!.CiLow <= 0, $"bootstrap CI {comparison.Bootstrap} should contain 0");
+        Assert.False(comparison.Significant);
+        Assert.Equal("not significant at 5 %", comparison.Verdict);
+    }
+
+    private static ComparisonResult ThreeSeedComparison(int[] extraCandidateCorrect)
+    {
         var specs = new List<TrialSpec>();
         var results = new List<TrialResultRecord>();
-        int[] extra = [2, 3, 4];
         for (var seed = 0; seed < 3; seed++)
         {
             var dnn = Spec("blobs", "dnn", 0, 0.001, seed);
             var cnn = Spec("blobs", "cnn", 3, 0.001, seed);
-            var (b, c) = Discordant(100, 1, 1 + extra[seed], 50);
+            var (b, c) = Discordant(100, 1, 1 + extraCandidateCorrect[seed], 50);
             specs.AddRange([dnn, cnn]);
             results.AddRange([Result(dnn, 0.6, 0.5, testCorrect: b), Result(cnn, 0.7, 0.6, testCorrect: c)]);
         }
 
-        var comparison = Assert.Single(StudyBuilder.Build(SweepOf(specs), results).Datasets[0].DenseVsConv);
-
-        // Differences 0.02, 0.03, 0.04: mean 0.03, sd 0.01, t(0.975, 2) = 4.303.
-        var d = comparison.Difference!;
-        Assert.Equal(0.03, d.Mean, 12);
-        Assert.Equal(0.01, d.Sd!.Value, 12);
-        Assert.Equal(4.303, d.TQuantile!.Value, 3);
-        Assert.Equal(0.03 - d.TQuantile.Value * 0.01 / Math.Sqrt(3), d.CiLow!.Value, 12);
-        Assert.Equal(0.03 + d.TQuantile.Value * 0.01 / Math.Sqrt(3), d.CiHigh!.Value, 12);
-        Assert.Equal((3, 12), (comparison.McNemar!.BaselineOnlyCorrect, comparison.McNemar.CandidateOnlyCorrect));
-        Assert.Equal(McNemar.ExactPValue(3, 12), comparison.McNemar.PooledPValue, 14);
-        Assert.Equal(McNemar.FisherCombinedPValue(comparison.Seeds.Select(s => s.McNemarPValue!.Value).ToList()), comparison.McNemar.FisherPValue, 14);
-        Assert.Equal([0, 1, 2], comparison.Seeds.Select(s => s.Seed));
-
-        // Pooled p ≈ 0.035 < 0.05 and the t interval excludes 0.
-        Assert.True(comparison.Significant);
+        return Assert.Single(StudyBuilder.Build(SweepOf(specs), results).Datasets[0].DenseVsConv);
     }
 
     [Fact]
@@ -329,6 +347,15 @@ public sealed class StudyBuilderTests
         Assert.Contains("\"status\": \"running\"", StudyBuilder.Build(sweep, results.Skip(1).ToList(), new Dictionary<string, TrialStatus> { [results[0].Row.TrialId] = TrialStatus.Running }).ToJson());
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("{\"schemaVersion\":1,\"sweepId\":null,\"gridHash\":\"h\",\"settings\":null,\"trials\":null,\"complete\":true,\"datasets\":[]}")]
+    public void FromJson_RejectsIncompleteDocuments(string json)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => StudyReport.FromJson(json));
+    }
+
     [Fact]
     public void Markdown_ContainsThePapersTablesAndTheStudies()
     {
@@ -346,6 +373,8 @@ public sealed class StudyBuilderTests
         Assert.Contains("](study-cifar10-filters.png)", markdown);
         Assert.Contains(" ± ", markdown);
         Assert.Contains("significant at 5 %", markdown);
+        Assert.True(markdown.IndexOf("≈ +9 %", StringComparison.Ordinal) > markdown.IndexOf("### Filter-count study", StringComparison.Ordinal));
+        Assert.True(markdown.IndexOf("≈ +10 %", StringComparison.Ordinal) > markdown.IndexOf("### Extra conv layer", StringComparison.Ordinal));
         Assert.DoesNotContain("](", StudyMarkdown.Render(StudyBuilder.Build(sweep, results), withImages: false));
     }
 

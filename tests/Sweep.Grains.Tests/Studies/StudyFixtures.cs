@@ -64,6 +64,34 @@ internal static class StudyFixtures
         return new TrialResultRecord(row, curve ?? Curve(dev), null, null, evaluation, null, predictions);
     }
 
+    /// <summary>
+    /// A finished trial whose test metrics are <see cref="MetricsCalculator"/>'s on seeded random softmax outputs
+    /// (roughly <paramref name="skill"/> of the argmaxes right), as a real trial stores them.
+    /// </summary>
+    public static TrialResultRecord EvaluatedResult(TrialSpec spec, double skill, int images = 300)
+    {
+        var random = new Random(spec.Seed * 7919 + spec.Filters * 31 + spec.Architecture.Length);
+        var labels = new int[images];
+        var probabilities = new float[images * Classes];
+        for (var i = 0; i < images; i++)
+        {
+            labels[i] = random.Next(Classes);
+            var favoured = random.NextDouble() < skill ? labels[i] : random.Next(Classes);
+            var logits = Enumerable.Range(0, Classes).Select(k => random.NextDouble() + (k == favoured ? 2.5 : 0)).ToArray();
+            var sum = logits.Sum(Math.Exp);
+            for (var k = 0; k < Classes; k++)
+            {
+                probabilities[i * Classes + k] = (float)(Math.Exp(logits[k]) / sum);
+            }
+        }
+
+        var predictions = new Predictions(Classes, labels, probabilities);
+        var test = MetricsCalculator.Evaluate(predictions);
+        var row = new LeaderboardRow(spec.TrialId, spec.SweepId, spec.Dataset.Name, spec.Architecture, spec.Filters, spec.LearningRate,
+            spec.Seed, TrialStatus.Completed, 1000, test.Accuracy + 0.1, test.Accuracy + 0.02, test.Accuracy, test.WeightedF1, test.WeightedAreaRatio, 2.5);
+        return new TrialResultRecord(row, Curve(test.Accuracy + 0.02), null, null, test, null, predictions);
+    }
+
     public static Predictions PredictionsFor(bool[] correct)
     {
         var labels = new int[correct.Length];

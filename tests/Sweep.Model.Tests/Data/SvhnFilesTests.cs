@@ -76,6 +76,50 @@ public sealed class SvhnFilesTests
     }
 
     [Fact]
+    public void ImagesStoredAsDouble_AreReadAsWholeNumberPixels()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("test_32x32.mat");
+        var file = new HandBuiltMatFile(bigEndian: true);
+        var pixels = XValues().Select(value => (double)value).ToArray();
+        file.Add(file.Matrix("X", MxDouble, XDimensions, MiDouble, file.Doubles(pixels)))
+            .Add(file.Matrix("y", MxDouble, [Count, 1], MiDouble, file.Doubles(5, 6)));
+        File.WriteAllBytes(path, file.ToArray());
+
+        var dataset = SvhnFiles.Read(path, "t");
+
+        Assert.Equal(XValues()[1] / 255f, dataset.Image(0)[Width]);
+        Assert.Equal([5, 6], dataset.Labels);
+    }
+
+    [Fact]
+    public void FractionalPixel_IsRejectedNamingTheElement()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("test_32x32.mat");
+        var file = new HandBuiltMatFile();
+        var pixels = new double[Height * Width * Channels * Count];
+        pixels[7] = 12.5;
+        file.Add(file.Matrix("X", MxDouble, XDimensions, MiDouble, file.Doubles(pixels)))
+            .Add(file.Matrix("y", MxDouble, [Count, 1], MiDouble, file.Doubles(5, 6)));
+        File.WriteAllBytes(path, file.ToArray());
+
+        DataAssert.Fails(() => SvhnFiles.Read(path, "t"), path, "X[7]", "0-255", "found 12.5");
+    }
+
+    [Fact]
+    public void AbsurdDimensions_AreRejectedWithoutOverflow()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("test_32x32.mat");
+        var file = new HandBuiltMatFile();
+        file.Add(file.Matrix("X", MxUInt8, [65536, 65536, 65536, 65536, 65536], MiUInt8, []));
+        File.WriteAllBytes(path, file.ToArray());
+
+        DataAssert.Fails(() => SvhnFiles.Read(path, "t"), path, "real part of X", "found 0 bytes");
+    }
+
+    [Fact]
     public void OtherVariables_AreSkippedWhateverTheirKind()
     {
         using var directory = new TemporaryDirectory();
@@ -109,6 +153,19 @@ public sealed class SvhnFilesTests
 
         Assert.Equal(1, dataset.Count);
         Assert.Equal([4], dataset.Labels);
+    }
+
+    [Fact]
+    public void ExtraTrailingSingletonDimensions_AreAccepted()
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("test_32x32.mat");
+        var file = new HandBuiltMatFile();
+        file.Add(file.Matrix("X", MxUInt8, [Height, Width, Channels, Count, 1], MiUInt8, XValues()))
+            .Add(file.Matrix("y", MxDouble, [Count, 1, 1], MiDouble, file.Doubles(1, 2)));
+        File.WriteAllBytes(path, file.ToArray());
+
+        Assert.Equal(Count, SvhnFiles.Read(path, "t").Count);
     }
 
     [Fact]

@@ -47,38 +47,69 @@ public sealed class KernelEquivalenceTests
     [InlineData(3, 17, 17, 33, 3, 1, 1)]
     [InlineData(1, 6, 6, 2, 3, 3, 2)]
     [InlineData(4, 11, 13, 7, 5, 2, 2)]
-    public void Conv2dForwardAndBackward_MatchScalarReference(int c, int h, int w, int f, int k, int s, int p)
+    [InlineData(3, 32, 33, 5, 3, 1, 1)]
+    [InlineData(5, 16, 16, 3, 3, 1, 1)]
+    [InlineData(2, 40, 3, 6, 3, 1, 2)]
+    [InlineData(2, 7, 7, 2, 3, 1, 3)]
+    public void Conv2dForwardAndBackward_MatchScalarReference_ForBothAlgorithms(int c, int h, int w, int f, int k, int s, int p)
+    {
+        var g = new Conv2dGeometry(c, h, w, f, k, s, p);
+        CheckConvolution(g, Conv2dKernels.Forward, Conv2dKernels.BackwardWeights, Conv2dKernels.BackwardInput);
+        CheckConvolution(g, Conv2dKernels.ForwardIm2Col, Conv2dKernels.BackwardWeightsIm2Col, Conv2dKernels.BackwardInputIm2Col);
+    }
+
+    [Fact]
+    public void DirectConvolution_IsUsedForStrideOneOnAvx512Machines()
+    {
+        var expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+        Assert.Equal(expected, DirectConv2d.Supports(new Conv2dGeometry(3, 32, 32, 3, 3, 1, 1)));
+        Assert.False(DirectConv2d.Supports(new Conv2dGeometry(3, 32, 32, 3, 3, 2, 1)));
+        Assert.False(DirectConv2d.Supports(new Conv2dGeometry(3, 32, 32, 3, 3, 1, 3)));
+    }
+
+    private delegate void ConvForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Conv2dGeometry g, int batch, Span<float> y, Span<float> workspace);
+
+    private delegate void ConvBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Conv2dGeometry g, int batch, Span<float> dw, Span<float> db, Span<float> workspace);
+
+    private delegate void ConvBackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Conv2dGeometry g, int batch, Span<float> dx, Span<float> workspace);
+
+    private static void CheckConvolution(Conv2dGeometry g, ConvForward forward, ConvBackwardWeights backwardWeights, ConvBackwardInput backwardInput)
     {
         const int batch = 3;
-        var g = new Conv2dGeometry(c, h, w, f, k, s, p);
+        var f = g.Filters;
         var x = TestArrays.RandomFloats(batch * g.InputSize, 1);
         var weights = TestArrays.RandomFloats(g.WeightCount, 2);
         var bias = TestArrays.RandomFloats(f, 3);
         var dy = TestArrays.RandomFloats(batch * g.OutputSize, 4);
-        var columns = new float[g.PatchSize * g.OutPlane];
+        var workspace = new float[Conv2dKernels.WorkspaceSize(g)];
 
-        var yRef = new float[batch * g.OutputSize];
-        Conv2dKernels.ForwardReference<float>(x, weights, bias, g, batch, yRef);
+        // Reference in double: over a few thousand terms a float reference would itself be off by ~1e-5.
+        var yRef = new double[batch * g.OutputSize];
+        Conv2dKernels.ForwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(bias), g, batch, yRef);
         var y = new float[batch * g.OutputSize];
-        Conv2dKernels.Forward(x, weights, bias, g, batch, y, columns);
-        TestArrays.AssertClose(yRef, y, 1e-5, "y");
+        forward(x, weights, bias, g, batch, y, workspace);
+        TestArrays.AssertClose(yRef, TestArrays.ToDoubles(y), 1e-5, "y");
 
-        var dxRef = TestArrays.RandomFloats(batch * g.InputSize, 5);
-        var dwRef = TestArrays.RandomFloats(g.WeightCount, 6);
-        var dbRef = TestArrays.RandomFloats(f, 7);
-        var dx = (float[])dxRef.Clone();
-        var dw = (float[])dwRef.Clone();
-        var db = (float[])dbRef.Clone();
-        Conv2dKernels.BackwardReference<float>(x, weights, dy, g, batch, dxRef, dwRef, dbRef);
+        var dxStart = TestArrays.RandomFloats(batch * g.InputSize, 5);
+        var dwStart = TestArrays.RandomFloats(g.WeightCount, 6);
+        var dbStart = TestArrays.RandomFloats(f, 7);
+        var dxRef = TestArrays.ToDoubles(dxStart);
+        var dwRef = TestArrays.ToDoubles(dwStart);
+        var dbRef = TestArrays.ToDoubles(dbStart);
+        var dx = (float[])dxStart.Clone();
+        var dw = (float[])dwStart.Clone();
+        var db = (float[])dbStart.Clone();
+        Conv2dKernels.BackwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(dy), g, batch, dxRef, dwRef, dbRef);
         var dwPerImage = new float[batch * g.WeightCount];
         var dbPerImage = new float[batch * f];
-        Conv2dKernels.BackwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, columns);
+        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace);
         Elementwise.AddBlocks(dwPerImage, batch, g.WeightCount, dw);
         Elementwise.AddBlocks(dbPerImage, batch, f, db);
-        Conv2dKernels.BackwardInput(dy, weights, g, batch, dx, columns);
-        TestArrays.AssertClose(dxRef, dx, 1e-5, "dx");
-        TestArrays.AssertClose(dwRef, dw, 1e-5, "dW");
-        TestArrays.AssertClose(dbRef, db, 1e-5, "db");
+        backwardInput(dy, weights, g, batch, dx, workspace);
+        var terms = Math.Sqrt(batch * g.OutPlane);
+        TestArrays.AssertClose(dxRef, TestArrays.ToDoubles(dx), 1e-5, "dx");
+        TestArrays.AssertClose(dwRef, TestArrays.ToDoubles(dw), 1e-6 * terms, "dW");
+        TestArrays.AssertClose(dbRef, TestArrays.ToDoubles(db), 1e-6 * terms, "db");
     }
 
     [Theory]

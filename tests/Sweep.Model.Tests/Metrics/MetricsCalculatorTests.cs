@@ -195,6 +195,37 @@ public sealed class MetricsCalculatorTests
     }
 
     [Fact]
+    public void Evaluate_DoesNotDependOnSampleOrder()
+    {
+        var random = new Random(17);
+        const int count = 300;
+        const int classes = 5;
+        var labels = Enumerable.Range(0, count).Select(_ => random.Next(classes)).ToArray();
+        var probabilities = Enumerable.Range(0, count * classes).Select(_ => random.Next(6) / 5f).ToArray();
+        var permutation = Enumerable.Range(0, count).OrderBy(_ => random.Next()).ToArray();
+        var permutedLabels = permutation.Select(i => labels[i]).ToArray();
+        var permutedProbabilities = permutation.SelectMany(i => probabilities.Skip(i * classes).Take(classes)).ToArray();
+
+        var original = MetricsCalculator.Evaluate(new Predictions(classes, labels, probabilities));
+        var permuted = MetricsCalculator.Evaluate(new Predictions(classes, permutedLabels, permutedProbabilities));
+
+        Assert.Equal(original.Confusion, permuted.Confusion);
+        Assert.Equal(original.PerClass, permuted.PerClass);
+        Assert.Equal(original.WeightedAreaRatio, permuted.WeightedAreaRatio);
+    }
+
+    [Fact]
+    public void Evaluate_SplitOfOneClass_HasAreaRatioZeroForLackOfNegatives()
+    {
+        var evaluation = MetricsCalculator.Evaluate(Binary([1, 1, 1], [0.9f, 0.2f, 0.6f]));
+
+        Assert.Equal(0.0, evaluation.PerClass[1].AreaRatio);
+        Assert.Equal(0.0, evaluation.WeightedAreaRatio);
+        Assert.Equal(2.0 / 3, evaluation.Accuracy, Tolerance);
+        Assert.Equal(1.0, evaluation.PerClass[1].Precision);
+    }
+
+    [Fact]
     public void ArgMax_TiesGoToLowestIndexAndNaNNeverWins()
     {
         Assert.Equal(1, MetricsCalculator.ArgMax([0.2f, 0.4f, 0.4f]));

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Sweep.Client.Output;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Storage;
+
+namespace Sweep.Client.Commands;
+
+/// <summary><c>sweep leaderboard</c>: finished trials, filtered and sorted by a metric, best first.</summary>
+internal static class LeaderboardCommand
+{
+    private static readonly string[] Columns =
+    [
+        "trialId", "sweepId", "dataset", "architecture", "filters", "learningRate", "seed", "status", "steps",
+        "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds",
+    ];
+
+    public static Command Create(CliConsole console)
+    {
+        var sweep = new Option<string?>("--sweep") { Description = "Only this sweep" };
+        var dataset = new Option<string?>("--dataset") { Description = "Only this dataset (its name in the grid)" };
+        var architecture = new Option<string?>("--architecture") { Description = "Only this architecture (its name in the grid)" };
+        var top = new Option<int?>("--top") { Description = "At most N rows" };
+        var metric = new Option<string>("--metric")
+        {
+            Description = $"Sort by: {string.Join('|', LeaderboardQuery.Metrics)}",
+            DefaultValueFactory = _ => "testAccuracy",
+        };
+        metric.AcceptOnlyFromAmong([.. LeaderboardQuery.Metrics]);
+        metric.HelpName = "metric";
+        var format = CommonOptions.Format("Output format", "table", "json", "csv");
+        var command = new Command("leaderboard", "Finished trials ranked by a metric") { sweep, dataset, architecture, top, metric, format };
+        command.SetAction(async (parse, ct) =>
+        {
+            var n = parse.GetValue(top);
+            if (n is <= 0)
+            {
+                throw new CliException($"--top must be at least 1, not {n}");
+            }
+            var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, n);
+            var rows = await CommonOptions.OpenStore(parse).QueryLeaderboardAsync(query, ct);
+            Write(console, rows, parse.GetValue(format)!);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Rows as a table, CSV, or a JSON array of the contract's camelCase rows.</summary>
+    public static void Write(CliConsole console, IReadOnlyList<LeaderboardRow> rows, string format)
+    {
+        if (format == "json")
+        {
+            Json.Write(console.Out, rows);
+            return;
+        }
+        var table = new Table(format == "csv" ? Columns : ["trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds"]);
+        foreach (var r in rows)
+        {
+            var status = r.Status.ToString().ToLowerInvariant();
+            if (format == "csv")
+            {
+                table.Add(r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
+                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+            }
+            else
+            {
+                table.Add(r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+            }
+        }
+        if (format == "csv")
+        {
+            table.WriteCsv(console.Out);
+        }
+        else
+        {
+            table.WriteText(console.Out);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Sweep.Grains.Hosting;
+
+namespace Sweep.Client.Commands;
+
+/// <summary>
+/// <c>sweep silo</c>: runs a silo until Ctrl+C / SIGTERM. With --postgres it joins that cluster; without, it runs
+/// embedded on the local store (resuming any unfinished sweep there).
+/// </summary>
+internal static class SiloCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var postgres = new Option<string?>("--postgres") { Description = $"Cluster database (default: --cluster or ${SweepHosting.PostgresVariable}); none = embedded" };
+        var slots = new Option<int?>("--slots") { Description = "Trials trained at once (default: the machine's cores)" };
+        var port = new Option<int>("--port") { Description = "Silo-to-silo port (default 11111 on a cluster, a free port embedded)" };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (default 30000 on a cluster, a free port embedded)" };
+        var advertise = new Option<string?>("--advertise") { Description = "IP address other machines reach this silo at (default: the first non-loopback IPv4)" };
+        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, slots, port, gatewayPort, advertise };
+        command.SetAction(async (parse, ct) =>
+        {
+            var n = parse.GetValue(slots);
+            if (n is <= 0)
+            {
+                throw new CliException($"--slots must be at least 1, not {n}");
+            }
+            var cs = SweepHosting.ResolvePostgres(parse.GetValue(postgres) ?? parse.GetValue(CommonOptions.Cluster));
+            var cluster = cs is not null;
+            var options = CommonOptions.HostOptions(parse) with
+            {
+                PostgresConnectionString = cs,
+                TrainerSlots = n,
+                SiloPort = parse.GetValue(port) is > 0 and var p ? p : cluster ? 11111 : 0,
+                GatewayPort = parse.GetValue(gatewayPort) is > 0 and var g ? g : cluster ? 30000 : 0,
+                AdvertisedAddress = parse.GetValue(advertise),
+            };
+            await console.Error.WriteLineAsync(cluster
+                ? $"silo starting (cluster), {SweepHosting.RuntimeOptions(options).TrainerSlots} trainer slot(s); Ctrl+C to stop"
+                : $"silo starting (embedded, store {options.StoreDirectory}); Ctrl+C to stop");
+            await SweepHosting.RunUntilStoppedAsync(options, ct);
+            return 0;
+        });
+        return command;
+    }
+}

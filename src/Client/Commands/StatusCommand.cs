@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Sweep.Client.Output;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Storage;
+
+namespace Sweep.Client.Commands;
+
+/// <summary><c>sweep status [sweep]</c>: every sweep in the store, or one, with trial counts per status.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var sweep = new Argument<string?>("sweep") { Description = "A sweep id (default: every sweep)", Arity = ArgumentArity.ZeroOrOne };
+        var format = CommonOptions.Format("Output format", "table", "json");
+        var command = new Command("status", "Progress of sweeps: trials per status") { sweep, format };
+        command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep), parse.GetValue(format)!, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, ISweepStore store, string? sweepId, string format, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SweepDefinition> sweeps;
+        if (sweepId is null)
+        {
+            sweeps = await store.ListSweepsAsync(cancellationToken);
+        }
+        else
+        {
+            sweeps = [await store.GetSweepAsync(sweepId, cancellationToken) ?? throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')")];
+        }
+        var rows = new List<SweepStatusRow>();
+        foreach (var sweep in sweeps)
+        {
+            rows.Add(SweepStatusRow.From(sweep, await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken)));
+        }
+        if (format == "json")
+        {
+            if (sweepId is null)
+            {
+                Json.Write(console.Out, rows);
+            }
+            else
+            {
+                Json.Write(console.Out, rows[0]);
+            }
+            return 0;
+        }
+        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "created");
+        foreach (var r in rows)
+        {
+            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.CreatedAt.ToString("u"));
+        }
+        table.WriteText(console.Out);
+        return 0;
+    }
+}

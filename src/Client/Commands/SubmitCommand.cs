@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
+using Sweep.Grains.Hosting;
+
+namespace Sweep.Client.Commands;
+
+/// <summary>
+/// <c>sweep submit grid.json</c>: validates the grid and hands it to the sweep's coordinator. Embedded (no
+/// cluster configured) it hosts a silo in this process and runs the sweep to the end; on a cluster it returns
+/// once the sweep is accepted, or follows it with --wait.
+/// </summary>
+internal static class SubmitCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var grid = new Argument<FileInfo>("grid") { Description = "The grid file (JSON; see the README for its format)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the sweep until it ends (always on when embedded)" };
+        var slots = new Option<int?>("--slots") { Description = "Embedded: trials trained at once (default: the machine's cores)" };
+        var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots };
+        command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, CancellationToken cancellationToken)
+    {
+        if (!gridFile.Exists)
+        {
+            throw new CliException($"grid file {gridFile.FullName} does not exist");
+        }
+        var sweep = GridCompiler.Compile(await File.ReadAllTextAsync(gridFile.FullName, cancellationToken), gridFile.Name);
+        var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
+        if (slots is <= 0)
+        {
+            throw new CliException($"--slots must be at least 1, not {slots}");
+        }
+        if (options.IsCluster)
+        {
+            using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, options.TelemetryConsole, cancellationToken);
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            await SubmitAsync(console, grains, sweep, "cluster");
+            if (wait)
+            {
+                await new ProgressView(console, grains, SweepHosting.OpenStore(options), sweep.SweepId).RunAsync(cancellationToken);
+            }
+            var code = await Finish(console, grains, sweep.SweepId, wait);
+            await client.StopAsync(CancellationToken.None);
+            return code;
+        }
+        Directory.CreateDirectory(options.StoreDirectory);
+        using var silo = await SweepHosting.StartSiloAsync(options, cancellationToken);
+        try
+        {
+            var grains = silo.Services.GetRequiredService<IGrainFactory>();
+            await SubmitAsync(console, grains, sweep, options.StoreDirectory);
+            await new ProgressView(console, grains, SweepHosting.OpenStore(options), sweep.SweepId).RunAsync(cancellationToken);
+            return await Finish(console, grains, sweep.SweepId, true);
+        }
+        catch (OperationCanceledException)
+        {
+            await console.Error.WriteLineAsync("sweep: interrupted; run the same command again to resume from the checkpoints");
+            return 130;
+        }
+        finally
+        {
+            await silo.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task SubmitAsync(CliConsole console, IGrainFactory grains, SweepDefinition sweep, string where)
+    {
+        var outcome = await grains.GetGrain<ISweepGrain>(sweep.SweepId).SubmitAsync(sweep);
+        if (outcome.Error is not null)
+        {
+            throw new CliException(outcome.Error);
+        }
+        var state = outcome.AlreadyExisted ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished" : $"{outcome.Trials} trials";
+        await console.Out.WriteLineAsync($"sweep {sweep.SweepId}: {state} ({where})");
+    }
+
+    private static async Task<int> Finish(CliConsole console, IGrainFactory grains, string sweepId, bool waited)
+    {
+        if (!waited)
+        {
+            await console.Out.WriteLineAsync($"follow it with: sweep status {sweepId}");
+            return 0;
+        }
+        var summary = await grains.GetGrain<ISweepGrain>(sweepId).GetSummaryAsync();
+        await console.Out.WriteLineAsync(
+            $"sweep {sweepId} finished: {summary.Completed} completed, {summary.Diverged} diverged, {summary.Failed} failed, {summary.Cancelled} cancelled");
+        await console.Out.WriteLineAsync($"see: sweep leaderboard --sweep {sweepId}   and   sweep study {sweepId}");
+        if (summary.Failed > 0)
+        {
+            await console.Error.WriteLineAsync($"sweep: {summary.Failed} trial(s) failed; their errors are listed above and in 'sweep trials {sweepId}'");
+            return 1;
+        }
+        return 0;
+    }
+}

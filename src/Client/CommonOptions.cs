@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Sweep.Grains.Hosting;
+using Sweep.Grains.Storage;
+
+namespace Sweep.Client;
+
+/// <summary>Options every command accepts, and how they resolve to a store or a cluster.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = $"Embedded store directory (default: ${SweepHosting.HomeVariable}, else ./.sweep)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Cluster = new("--cluster")
+    {
+        Description = $"PostgreSQL connection string of a Sweep cluster (default: ${SweepHosting.PostgresVariable}); without it Sweep runs embedded",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Show Orleans and host logs on stderr",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Telemetry = new("--telemetry")
+    {
+        Description = "Export traces and metrics: 'console'",
+        Recursive = true,
+    };
+
+    static CommonOptions()
+    {
+        Telemetry.AcceptOnlyFromAmong("console");
+    }
+
+    public static void AddTo(RootCommand root)
+    {
+        root.Options.Add(Store);
+        root.Options.Add(Cluster);
+        root.Options.Add(Verbose);
+        root.Options.Add(Telemetry);
+    }
+
+    /// <summary>Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set).</summary>
+    public static SweepHostOptions HostOptions(ParseResult parse) => new()
+    {
+        StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
+        PostgresConnectionString = SweepHosting.ResolvePostgres(parse.GetValue(Cluster)),
+        Verbose = parse.GetValue(Verbose),
+        TelemetryConsole = parse.GetValue(Telemetry) == "console",
+    };
+
+    /// <summary>The store the flags name; for reads, an embedded store must already exist.</summary>
+    public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true)
+    {
+        var options = HostOptions(parse);
+        if (!options.IsCluster && mustExist && !Directory.Exists(options.StoreDirectory))
+        {
+            throw new CliException($"no Sweep store at {options.StoreDirectory}; submit a sweep first, or point --store / ${SweepHosting.HomeVariable} at an existing one");
+        }
+        return SweepHosting.OpenStore(options);
+    }
+
+    public static Option<string> Format(string description, params string[] formats)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"{description}: {string.Join('|', formats)}",
+            DefaultValueFactory = _ => formats[0],
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Storage;
+
+namespace Sweep.Client;
+
+/// <summary>
+/// Follows a sweep until every trial has ended. On a terminal it redraws, at most once a second, one line per
+/// running trial (step/steps, cost, dev accuracy, images/s) and an overall line with the ETA; when stdout is
+/// redirected it prints one line per finished trial, so logs stay clean.
+/// </summary>
+internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISweepStore store, string sweepId)
+{
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private int _drawnLines;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
+        var first = true;
+        while (true)
+        {
+            var summary = await coordinator.GetSummaryAsync();
+            var trials = await coordinator.GetTrialsAsync();
+            await ReportFinishedAsync(summary, trials, first, cancellationToken);
+            first = false;
+            if (summary.IsFinished)
+            {
+                Clear();
+                return;
+            }
+            if (console.IsTerminal)
+            {
+                Redraw(summary);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    private async Task ReportFinishedAsync(SweepSummary summary, IReadOnlyList<TrialSnapshot> trials, bool first, CancellationToken cancellationToken)
+    {
+        var finished = trials.Where(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId)).ToList();
+        if (finished.Count == 0)
+        {
+            return;
+        }
+        if (first)
+        {
+            // Trials finished by an earlier run are summarised, not listed.
+            _reported.UnionWith(finished.Select(t => t.TrialId));
+            return;
+        }
+        var rows = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
+            .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
+        Clear();
+        foreach (var trial in finished)
+        {
+            _reported.Add(trial.TrialId);
+            var done = trials.Count(t => _reported.Contains(t.TrialId));
+            var detail = rows.TryGetValue(trial.TrialId, out var row)
+                ? $"dev {row.DevAccuracy:0.0000}  test {row.TestAccuracy:0.0000}  {row.Steps} steps  {row.WallSeconds:0.0}s"
+                : "";
+            var error = trial.Error is null ? "" : $"  error: {trial.Error}";
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"[{done}/{summary.Total}] {trial.TrialId}  {trial.Status.ToString().ToLowerInvariant()}  {detail}{error}").TrimEnd());
+        }
+    }
+
+    private void Redraw(SweepSummary summary)
+    {
+        Clear();
+        var lines = summary.RunningTrials.Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"  {p.TrialId}  step {p.Step}/{p.TotalSteps}  cost {p.BatchCost:0.000}  dev {p.DevAccuracy:0.000}  {p.ImagesPerSecond:0} img/s")).ToList();
+        var done = summary.Total - summary.Pending - summary.Running;
+        var eta = summary.EtaSeconds is { } s ? TimeSpan.FromSeconds(Math.Ceiling(s)).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : "estimating";
+        lines.Add($"{done}/{summary.Total} trials done, {summary.Running} running, {summary.Pending} pending, ETA {eta}");
+        foreach (var line in lines)
+        {
+            console.Out.WriteLine(line);
+        }
+        _drawnLines = lines.Count;
+    }
+
+    private void Clear()
+    {
+        if (_drawnLines > 0)
+        {
+            // Cursor up to the first drawn line, then erase to the end of the screen.
+            console.Out.Write($"\u001b[{_drawnLines}F\u001b[J");
+            _drawnLines = 0;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace Sweep.Grains.Contracts;
+
+/// <summary>
+/// The coordinator of one sweep (key: sweep id). Persists the sweep through the store, hands out trials to the
+/// trainer slots that pull them (leases), re-queues trials whose lease expired, and aggregates results.
+/// </summary>
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Stores the sweep (or finds the identical one already stored) and starts serving its trials. The same name
+    /// with a different grid is refused: <see cref="SubmitOutcome.Error"/> says why.
+    /// </summary>
+    Task<SubmitOutcome> SubmitAsync(SweepDefinition sweep);
+
+    /// <summary>The next pending trial for a slot on <paramref name="silo"/>, or null when none is left.</summary>
+    Task<TrialLease?> LeaseAsync(string silo);
+
+    /// <summary>A running trial says it started (on which silo, from which step).</summary>
+    Task ReportStartedAsync(string trialId, string silo, int startStep);
+
+    /// <summary>Progress of a running trial; renews its lease. Returns false when the trial should stop (cancelled).</summary>
+    Task<bool> ReportProgressAsync(TrialProgressReport progress);
+
+    /// <summary>A trial finished (its result is already in the store).</summary>
+    Task ReportFinishedAsync(LeaderboardRow row, string? error);
+
+    Task<SweepSummary> GetSummaryAsync();
+
+    Task<ImmutableArray<TrialSnapshot>> GetTrialsAsync();
+
+    /// <summary>Stops the sweep: pending trials end Cancelled, running ones are told to stop.</summary>
+    Task CancelAsync();
+}

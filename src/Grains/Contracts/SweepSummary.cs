@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace Sweep.Grains.Contracts;
+
+/// <summary>Progress of a sweep: counts per status, running trials, and an estimate of the time left.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SweepSummary(
+    [property: Id(0)] string SweepId,
+    [property: Id(1)] DateTimeOffset CreatedAt,
+    [property: Id(2)] int Total,
+    [property: Id(3)] int Pending,
+    [property: Id(4)] int Running,
+    [property: Id(5)] int Completed,
+    [property: Id(6)] int Diverged,
+    [property: Id(7)] int Failed,
+    [property: Id(8)] int Cancelled,
+    [property: Id(9)] double? EtaSeconds,
+    [property: Id(10)] ImmutableArray<TrialProgressReport> RunningTrials)
+{
+    /// <summary>Every trial has ended.</summary>
+    public bool IsFinished => Pending == 0 && Running == 0;
+}

@@ -1,0 +1,274 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Storage;
+
+namespace Sweep.Grains.Grains;
+
+/// <summary>
+/// Coordinator of one sweep. The store is the source of truth for the definition, trial statuses and results, so
+/// a fresh activation (after a crash, or in a restarted embedded run) rebuilds everything from it; the grain
+/// state only keeps the cancel flag. Leases are in memory: a trial whose silo died stops renewing its lease, and
+/// the lease check puts it back in the queue, to be resumed from its checkpoint by whichever slot pulls it next.
+/// </summary>
+public sealed class SweepGrain(
+    ISweepStore store,
+    IStudyPublisher studies,
+    SweepRuntimeOptions options,
+    [PersistentState("sweep", "sweep")] IPersistentState<SweepGrainState> state,
+    ILogger<SweepGrain> logger) : Grain, ISweepGrain
+{
+    private readonly Dictionary<string, TrialEntry> _trials = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pending = new();
+    private SweepDefinition? _sweep;
+    private IGrainTimer? _timer;
+    private DateTimeOffset _activatedAt;
+    private int _finishedSinceActivation;
+    private bool _studyDirty;
+    private DateTimeOffset _studyWrittenAt = DateTimeOffset.MinValue;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activatedAt = DateTimeOffset.UtcNow;
+        var sweep = await store.GetSweepAsync(this.GetPrimaryKeyString(), cancellationToken);
+        if (sweep is not null)
+        {
+            await LoadAsync(sweep, cancellationToken);
+        }
+    }
+
+    public async Task<SubmitOutcome> SubmitAsync(SweepDefinition sweep)
+    {
+        if (sweep.SweepId != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"Sweep '{sweep.SweepId}' was sent to coordinator '{this.GetPrimaryKeyString()}'.", nameof(sweep));
+        }
+        if (_sweep is not null && _sweep.GridHash != sweep.GridHash)
+        {
+            return Conflict(sweep.SweepId);
+        }
+        var existed = _sweep is not null;
+        if (_sweep is null)
+        {
+            try
+            {
+                var stored = await store.CreateSweepAsync(sweep);
+                await LoadAsync(stored, CancellationToken.None);
+            }
+            catch (SweepConflictException)
+            {
+                return Conflict(sweep.SweepId);
+            }
+        }
+        if (!IsFinished())
+        {
+            await GrainFactory.GetGrain<ISweepRegistryGrain>(0).AddAsync(sweep.SweepId);
+        }
+        return new SubmitOutcome(sweep.SweepId, existed, _trials.Count, _trials.Values.Count(t => t.Status.IsFinished()), null);
+    }
+
+    public async Task<TrialLease?> LeaseAsync(string silo)
+    {
+        if (_sweep is null || state.State.Cancelled)
+        {
+            return null;
+        }
+        while (_pending.TryDequeue(out var trialId))
+        {
+            var entry = _trials[trialId];
+            if (entry.Status != TrialStatus.Pending)
+            {
+                continue;
+            }
+            entry.Status = TrialStatus.Running;
+            entry.Silo = silo;
+            entry.Attempts++;
+            entry.Progress = null;
+            entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+            await store.SetTrialStatusAsync(trialId, TrialStatus.Running, entry.Steps);
+            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt);
+        }
+        return null;
+    }
+
+    public Task ReportStartedAsync(string trialId, string silo, int startStep)
+    {
+        if (_trials.TryGetValue(trialId, out var entry) && !entry.Status.IsFinished())
+        {
+            entry.Status = TrialStatus.Running;
+            entry.Silo = silo;
+            entry.ResumedFromStep = startStep;
+            entry.Steps = Math.Max(entry.Steps, startStep);
+            entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ReportProgressAsync(TrialProgressReport progress)
+    {
+        if (!_trials.TryGetValue(progress.TrialId, out var entry) || entry.Status.IsFinished())
+        {
+            return Task.FromResult(!state.State.Cancelled);
+        }
+        entry.Status = TrialStatus.Running;
+        entry.Silo = progress.Silo;
+        entry.Progress = progress;
+        entry.Steps = progress.Step;
+        entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+        return Task.FromResult(!state.State.Cancelled);
+    }
+
+    public async Task ReportFinishedAsync(LeaderboardRow row, string? error)
+    {
+        if (!_trials.TryGetValue(row.TrialId, out var entry) || entry.Status.IsFinished())
+        {
+            return;
+        }
+        entry.Status = row.Status;
+        entry.Steps = row.Steps;
+        entry.Error = error;
+        entry.Progress = null;
+        _finishedSinceActivation++;
+        _studyDirty = true;
+        if (IsFinished())
+        {
+            await FinishAsync();
+        }
+    }
+
+    public Task<SweepSummary> GetSummaryAsync()
+    {
+        var id = this.GetPrimaryKeyString();
+        if (_sweep is null)
+        {
+            return Task.FromResult(new SweepSummary(id, default, 0, 0, 0, 0, 0, 0, 0, null, []));
+        }
+        var counts = _trials.Values.GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count());
+        int Count(TrialStatus s) => counts.GetValueOrDefault(s);
+        var running = _trials.Values.Where(t => t.Status == TrialStatus.Running && t.Progress is not null)
+            .Select(t => t.Progress!).OrderBy(p => p.TrialId, StringComparer.Ordinal).ToImmutableArray();
+        var remaining = Count(TrialStatus.Pending) + Count(TrialStatus.Running);
+        var elapsed = (DateTimeOffset.UtcNow - _activatedAt).TotalSeconds;
+        double? eta = remaining == 0 ? 0 : _finishedSinceActivation > 0 ? remaining * elapsed / _finishedSinceActivation : null;
+        return Task.FromResult(new SweepSummary(
+            id, _sweep.CreatedAt, _trials.Count, Count(TrialStatus.Pending), Count(TrialStatus.Running),
+            Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled),
+            eta, running));
+    }
+
+    public Task<ImmutableArray<TrialSnapshot>> GetTrialsAsync() =>
+        Task.FromResult(_sweep is null ? [] : _sweep.Trials.Select(t => _trials[t.TrialId].ToSnapshot()).ToImmutableArray());
+
+    public async Task CancelAsync()
+    {
+        if (_sweep is null)
+        {
+            return;
+        }
+        state.State.Cancelled = true;
+        await state.WriteStateAsync();
+        var running = new List<Task>();
+        foreach (var entry in _trials.Values.Where(t => !t.Status.IsFinished()))
+        {
+            if (entry.Status == TrialStatus.Running)
+            {
+                running.Add(GrainFactory.GetGrain<ITrialGrain>(entry.Spec.TrialId).CancelAsync());
+                continue;
+            }
+            await store.SaveResultAsync(TrialResults.Cancelled(entry.Spec, entry.Steps));
+            entry.Status = TrialStatus.Cancelled;
+        }
+        try
+        {
+            await Task.WhenAll(running);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Sweep {SweepId}: a running trial could not be told to stop; it stops at its next progress report", _sweep.SweepId);
+        }
+        _studyDirty = true;
+        if (IsFinished())
+        {
+            await FinishAsync();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task LoadAsync(SweepDefinition sweep, CancellationToken cancellationToken)
+    {
+        _sweep = sweep;
+        _trials.Clear();
+        _pending.Clear();
+        var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
+        foreach (var spec in sweep.Trials)
+        {
+            var entry = new TrialEntry(spec);
+            if (statuses.TryGetValue(spec.TrialId, out var stored))
+            {
+                entry.Status = stored.Status;
+                entry.Steps = stored.Steps;
+            }
+            if (entry.Status == TrialStatus.Running)
+            {
+                // It may still be training on a live silo (this activation is new, not the trial): give it one
+                // lease period to report before handing it out again.
+                entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+            }
+            else if (entry.Status == TrialStatus.Pending)
+            {
+                _pending.Enqueue(spec.TrialId);
+            }
+            _trials[spec.TrialId] = entry;
+        }
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.LeaseDuration.Ticks / 4));
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period));
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && t.LeaseExpiresAt < now))
+        {
+            logger.LogInformation("Trial {TrialId}: lease on {Silo} expired; back in the queue", entry.Spec.TrialId, entry.Silo);
+            entry.Status = TrialStatus.Pending;
+            entry.Progress = null;
+            _pending.Enqueue(entry.Spec.TrialId);
+        }
+        if (_studyDirty && now - _studyWrittenAt >= options.StudyDebounce)
+        {
+            await PublishStudyAsync(cancellationToken);
+        }
+    }
+
+    private bool IsFinished() => _trials.Values.All(t => t.Status.IsFinished());
+
+    private async Task FinishAsync()
+    {
+        await PublishStudyAsync(CancellationToken.None);
+        await GrainFactory.GetGrain<ISweepRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
+    }
+
+    private async Task PublishStudyAsync(CancellationToken cancellationToken)
+    {
+        _studyDirty = false;
+        _studyWrittenAt = DateTimeOffset.UtcNow;
+        try
+        {
+            await studies.PublishAsync(_sweep!, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Sweep {SweepId}: the study report could not be refreshed", _sweep!.SweepId);
+            _studyDirty = true;
+        }
+    }
+
+    private static SubmitOutcome Conflict(string sweepId) => new(
+        sweepId, true, 0, 0,
+        $"a sweep named '{sweepId}' already exists with a different grid; rename the grid ('name') or submit the original grid");
+}

@@ -1,0 +1,30 @@
+using Sweep.Grains.Contracts;
+
+namespace Sweep.Grains.Grains;
+
+/// <summary>The coordinator's in-memory view of one trial.</summary>
+internal sealed class TrialEntry(TrialSpec spec)
+{
+    public TrialSpec Spec { get; } = spec;
+
+    public TrialStatus Status { get; set; } = TrialStatus.Pending;
+
+    public int Steps { get; set; }
+
+    public string? Silo { get; set; }
+
+    public DateTimeOffset LeaseExpiresAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public int ResumedFromStep { get; set; }
+
+    public string? Error { get; set; }
+
+    public TrialProgressReport? Progress { get; set; }
+
+    public TrialSnapshot ToSnapshot() => new(
+        Spec.TrialId, Spec.Dataset.Name, Spec.Architecture, Spec.Filters, Spec.LearningRate, Spec.Seed,
+        Status, Progress?.Step ?? Steps, Spec.Training.Steps, Silo, Attempts, ResumedFromStep, Error,
+        Status == TrialStatus.Running ? Progress : null);
+}

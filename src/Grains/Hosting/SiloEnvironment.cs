@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Sweep.Grains.Hosting;
+
+/// <summary>
+/// Host options of the <c>sweep-silo</c> executable, read from the environment (how systemd units and
+/// containers configure it): SWEEP_POSTGRES, SWEEP_HOME, SWEEP_SLOTS, SWEEP_SILO_PORT (default 11111),
+/// SWEEP_GATEWAY_PORT (default 30000), SWEEP_ADVERTISE, SWEEP_QUIET=1 (no logs), SWEEP_TELEMETRY=console.
+/// </summary>
+public static class SiloEnvironment
+{
+    public static SweepHostOptions Read() => new()
+    {
+        PostgresConnectionString = SweepHosting.ResolvePostgres(null),
+        StoreDirectory = SweepHosting.ResolveStoreDirectory(null),
+        TrainerSlots = Int("SWEEP_SLOTS"),
+        SiloPort = Int("SWEEP_SILO_PORT") ?? 11111,
+        GatewayPort = Int("SWEEP_GATEWAY_PORT") ?? 30000,
+        AdvertisedAddress = Environment.GetEnvironmentVariable("SWEEP_ADVERTISE") is { Length: > 0 } a ? a : null,
+        Verbose = Environment.GetEnvironmentVariable("SWEEP_QUIET") != "1",
+        TelemetryConsole = Environment.GetEnvironmentVariable("SWEEP_TELEMETRY") == "console",
+    };
+
+    private static int? Int(string name)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name}={text} is not a positive whole number");
+    }
+}

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Sweep.Grains.Grains;
+using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.Postgres;
+using Sweep.Grains.Telemetry;
+
+namespace Sweep.Grains.Hosting;
+
+/// <summary>
+/// The one place that configures Sweep's silos and clients, embedded and clustered. The CLI, the silo executable
+/// and the tests all go through it.
+/// </summary>
+public static class SweepHosting
+{
+    /// <summary>Environment variable naming the embedded store directory (default <c>./.sweep</c>).</summary>
+    public const string HomeVariable = "SWEEP_HOME";
+
+    /// <summary>Environment variable with the cluster's PostgreSQL connection string.</summary>
+    public const string PostgresVariable = "SWEEP_POSTGRES";
+
+    /// <summary>Grain storage provider name for the coordinator's small state.</summary>
+    public const string GrainStorageName = "sweep";
+
+    /// <summary>The explicit directory, else <c>$SWEEP_HOME</c>, else <c>.sweep</c> in the current directory.</summary>
+    public static string ResolveStoreDirectory(string? store) =>
+        Path.GetFullPath(!string.IsNullOrWhiteSpace(store) ? store
+            : Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } home ? home
+            : ".sweep");
+
+    /// <summary>The explicit connection string, else <c>$SWEEP_POSTGRES</c>, else null (embedded).</summary>
+    public static string? ResolvePostgres(string? connectionString) =>
+        !string.IsNullOrWhiteSpace(connectionString) ? connectionString
+            : Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs
+            : null;
+
+    /// <summary>The store the options name: PostgreSQL in cluster mode, the local directory otherwise.</summary>
+    public static ISweepStore OpenStore(SweepHostOptions options) =>
+        options.IsCluster ? new PostgresSweepStore(options.PostgresConnectionString!) : new LocalDirectorySweepStore(options.StoreDirectory);
+
+    /// <summary>The runtime options a silo with these host options trains with.</summary>
+    public static SweepRuntimeOptions RuntimeOptions(SweepHostOptions options) => new()
+    {
+        TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
+        DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
+    };
+
+    /// <summary>
+    /// Everything a silo needs to run sweeps besides Orleans itself: the store, the trainer, the dataset cache,
+    /// the study publisher and the trainer slots.
+    /// </summary>
+    public static IServiceCollection AddSweepSilo(this IServiceCollection services, ISweepStore store, SweepRuntimeOptions runtime)
+    {
+        services.AddSingleton(store);
+        services.AddSingleton(runtime);
+        services.AddSingleton<DatasetCache>();
+        services.AddSingleton<ITrialTrainer, SessionTrialTrainer>();
+        services.AddSingleton<IStudyPublisher, StudyPublisher>();
+        services.AddHostedService<TrainerSlots>();
+        return services;
+    }
+
+    /// <summary>Configures clustering, endpoints and grain storage of a silo for the given mode.</summary>
+    public static void ConfigureSilo(ISiloBuilder silo, SweepHostOptions options)
+    {
+        if (options.IsCluster)
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            var address = options.AdvertisedAddress is { } a ? IPAddress.Parse(a) : DefaultAdvertisedAddress();
+            silo.ConfigureEndpoints(address, PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), listenOnAnyHostAddress: true);
+            silo.UseSweepPostgres(options.PostgresConnectionString!);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.AddMemoryGrainStorage(GrainStorageName);
+        }
+    }
+
+    /// <summary>Builds and starts a silo host (running migrations first in cluster mode).</summary>
+    public static async Task<IHost> StartSiloAsync(SweepHostOptions options, CancellationToken cancellationToken)
+    {
+        if (options.IsCluster)
+        {
+            await PostgresMigrator.MigrateAsync(options.PostgresConnectionString!, cancellationToken);
+        }
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder.Logging, options.Verbose);
+        builder.UseOrleans(silo => ConfigureSilo(silo, options));
+        builder.Services.AddSweepSilo(OpenStore(options), RuntimeOptions(options));
+        if (options.TelemetryConsole)
+        {
+            builder.Services.AddSweepConsoleTelemetry("sweep-silo");
+        }
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>Runs a silo until <paramref name="stop"/> fires, then stops it gracefully.</summary>
+    public static async Task RunUntilStoppedAsync(SweepHostOptions options, CancellationToken stop)
+    {
+        if (!options.IsCluster)
+        {
+            Directory.CreateDirectory(options.StoreDirectory);
+        }
+        using var host = await StartSiloAsync(options, stop);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop: fall through to the graceful shutdown.
+        }
+        await host.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>.</summary>
+    public static async Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder.Logging, verbose);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "sweep";
+                o.ServiceId = "sweep";
+            });
+            client.UseSweepPostgres(connectionString);
+        });
+        if (telemetryConsole)
+        {
+            builder.Services.AddSweepConsoleTelemetry("sweep-client");
+        }
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>Host logs go to stderr, and only with <paramref name="verbose"/>: stdout belongs to the command's output.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    {
+        logging.ClearProviders();
+        if (verbose)
+        {
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        else
+        {
+            logging.SetMinimumLevel(LogLevel.None);
+        }
+    }
+
+    private static int PortOrFree(int port)
+    {
+        if (port > 0)
+        {
+            return port;
+        }
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static IPAddress DefaultAdvertisedAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? IPAddress.Loopback;
+}

@@ -1,0 +1,330 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Sweep.Model.Kernels;
+
+/// <summary>
+/// Stride-1 convolution computed directly with Vector512 FMA, for the small filter counts of the paper's networks
+/// where im2col + GEMM is memory-bound. Each image is first copied into a zero-bordered buffer wide enough that
+/// every 32-pixel output segment reads in bounds; four filters are computed at once so each loaded input vector
+/// feeds eight FMAs. The input gradient is the same kernel run on the output gradient with the filters rotated by
+/// 180° and padding K − 1 − P (a "full" convolution), so it needs P &lt; K.
+/// </summary>
+internal static unsafe class DirectConv2d
+{
+    private const int Segment = 32;
+    private const int FilterBlock = 4;
+
+    /// <summary>Whether <paramref name="g"/> can use this kernel on this machine.</summary>
+    public static bool Supports(Conv2dGeometry g) =>
+        Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported && g.Stride == 1 && g.Padding < g.Kernel;
+
+    /// <summary>Floats of workspace one worker needs for <paramref name="g"/>.</summary>
+    public static int WorkspaceSize(Conv2dGeometry g)
+    {
+        var b = BackwardGeometry(g);
+        var forwardPad = g.Channels * PaddedHeight(g.Height, g.Padding) * PaddedWidth(g.Width, g.Padding, g.OutWidth, g.Kernel);
+        var backwardPad = b.Channels * PaddedHeight(b.Height, b.Padding) * PaddedWidth(b.Width, b.Padding, b.OutWidth, b.Kernel);
+        var gradient = RoundUp(g.Filters, FilterBlock) * PlaneStride(g.OutHeight, RoundUp(g.OutWidth, Segment));
+        var weights = Math.Max(RoundUp(g.Filters, FilterBlock) * g.Channels, RoundUp(g.Channels, FilterBlock) * g.Filters) * g.Kernel * g.Kernel;
+        return Math.Max(2 * weights + Math.Max(forwardPad, backwardPad), gradient + forwardPad) + 16;
+    }
+
+    /// <summary>Forward pass of one image: y = w ⊛ x + b (eq. 45).</summary>
+    /// <param name="image">Shape: [C, H, W].</param>
+    /// <param name="weights">Shape: [F, C, K, K].</param>
+    /// <param name="bias">Shape: [F].</param>
+    /// <param name="output">Shape: [F, OH, OW]; overwritten.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
+    public static void Forward(ReadOnlySpan<float> image, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, Span<float> workspace)
+    {
+        var packedLength = RoundUp(g.Filters, FilterBlock) * g.PatchSize;
+        var packed = workspace[..packedLength];
+        PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: false, packed);
+        Run(image, packed, bias, g, output, accumulate: false, workspace[(2 * packedLength)..]);
+    }
+
+    /// <summary>Input gradient of one image (eq. 57) as a full convolution of dy with the rotated filters.</summary>
+    /// <param name="gradient">Shape: [F, OH, OW].</param>
+    /// <param name="weights">Shape: [F, C, K, K].</param>
+    /// <param name="inputGradient">Shape: [C, H, W]; accumulated.</param>
+    public static void BackwardInput(ReadOnlySpan<float> gradient, ReadOnlySpan<float> weights, Conv2dGeometry g, Span<float> inputGradient, Span<float> workspace)
+    {
+        var b = BackwardGeometry(g);
+        var packedLength = RoundUp(b.Filters, FilterBlock) * b.PatchSize;
+        var packed = workspace[..packedLength];
+        PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: true, packed);
+        Run(gradient, packed, default, b, inputGradient, accumulate: true, workspace[(2 * packedLength)..]);
+    }
+
+    /// <summary>Weight and bias gradients of one image (eqs. 55–56): dW[f,c,i,j] = Σ dy[f,·,·]·x[c, ·+i, ·+j].</summary>
+    /// <param name="image">Shape: [C, H, W].</param>
+    /// <param name="gradient">Shape: [F, OH, OW].</param>
+    /// <param name="weightGrad">Shape: [F, C, K, K]; overwritten.</param>
+    /// <param name="biasGrad">Shape: [F]; overwritten.</param>
+    public static void BackwardWeights(ReadOnlySpan<float> image, ReadOnlySpan<float> gradient, Conv2dGeometry g, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace)
+    {
+        int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth, owp = RoundUp(ow, Segment);
+        int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
+        var planeStride = PlaneStride(oh, owp);
+        var paddedGradientLength = RoundUp(g.Filters, FilterBlock) * planeStride;
+        fixed (float* workspaceStart = workspace)
+        {
+            // 64-byte aligned gradient rows: the eight gradient loads per step then never straddle cache lines.
+            var skip = (int)((64 - ((nuint)workspaceStart & 63)) & 63) / sizeof(float);
+            var paddedGradient = workspace.Slice(skip, paddedGradientLength);
+            var paddedImage = workspace.Slice(skip + paddedGradientLength, g.Channels * hp * wp);
+            Pad(image, g.Channels, g.Height, g.Width, g.Padding, hp, wp, paddedImage);
+            paddedGradient.Clear();
+            for (var f = 0; f < g.Filters; f++)
+            {
+                var plane = gradient.Slice(f * oh * ow, oh * ow);
+                biasGrad[f] = Elementwise.Sum(plane);
+                for (var i = 0; i < oh; i++)
+                {
+                    plane.Slice(i * ow, ow).CopyTo(paddedGradient.Slice(f * planeStride + i * owp));
+                }
+            }
+            var dy = workspaceStart + skip;
+            var x = dy + paddedGradientLength;
+            var segments = owp / Segment;
+            var patch = g.PatchSize;
+            var taps = stackalloc float[3 * FilterBlock];
+            fixed (float* dw = weightGrad)
+            {
+                for (var fb = 0; fb < g.Filters; fb += FilterBlock)
+                {
+                    var d0 = dy + fb * planeStride;
+                    var d1 = d0 + planeStride;
+                    var d2 = d1 + planeStride;
+                    var d3 = d2 + planeStride;
+                    for (var c = 0; c < g.Channels; c++)
+                    {
+                        for (var ki = 0; ki < k; ki++)
+                        {
+                            // Three filter columns at a time: each gradient vector loaded feeds twelve FMAs.
+                            for (var kj = 0; kj < k; kj += 3)
+                            {
+                                Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+                                Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+                                Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+                                for (var i = 0; i < oh; i++)
+                                {
+                                    var xs = x + (c * hp + i + ki) * wp + kj;
+                                    var r = i * owp;
+                                    for (var s = 0; s < segments; s++, xs += Segment, r += Segment)
+                                    {
+                                        for (var half = 0; half < Segment; half += 16)
+                                        {
+                                            var g0 = Vector512.Load(d0 + r + half);
+                                            var g1 = Vector512.Load(d1 + r + half);
+                                            var g2 = Vector512.Load(d2 + r + half);
+                                            var g3 = Vector512.Load(d3 + r + half);
+                                            var xv = Vector512.Load(xs + half);
+                                            a00 = Vector512.FusedMultiplyAdd(g0, xv, a00);
+                                            a01 = Vector512.FusedMultiplyAdd(g1, xv, a01);
+                                            a02 = Vector512.FusedMultiplyAdd(g2, xv, a02);
+                                            a03 = Vector512.FusedMultiplyAdd(g3, xv, a03);
+                                            xv = Vector512.Load(xs + half + 1);
+                                            a10 = Vector512.FusedMultiplyAdd(g0, xv, a10);
+                                            a11 = Vector512.FusedMultiplyAdd(g1, xv, a11);
+                                            a12 = Vector512.FusedMultiplyAdd(g2, xv, a12);
+                                            a13 = Vector512.FusedMultiplyAdd(g3, xv, a13);
+                                            xv = Vector512.Load(xs + half + 2);
+                                            a20 = Vector512.FusedMultiplyAdd(g0, xv, a20);
+                                            a21 = Vector512.FusedMultiplyAdd(g1, xv, a21);
+                                            a22 = Vector512.FusedMultiplyAdd(g2, xv, a22);
+                                            a23 = Vector512.FusedMultiplyAdd(g3, xv, a23);
+                                        }
+                                    }
+                                }
+                                taps[0] = Vector512.Sum(a00);
+                                taps[1] = Vector512.Sum(a01);
+                                taps[2] = Vector512.Sum(a02);
+                                taps[3] = Vector512.Sum(a03);
+                                taps[4] = Vector512.Sum(a10);
+                                taps[5] = Vector512.Sum(a11);
+                                taps[6] = Vector512.Sum(a12);
+                                taps[7] = Vector512.Sum(a13);
+                                taps[8] = Vector512.Sum(a20);
+                                taps[9] = Vector512.Sum(a21);
+                                taps[10] = Vector512.Sum(a22);
+                                taps[11] = Vector512.Sum(a23);
+                                for (var t = 0; t < 3 && kj + t < k; t++)
+                                {
+                                    for (var f = 0; f < FilterBlock && fb + f < g.Filters; f++)
+                                    {
+                                        dw[(fb + f) * patch + (c * k + ki) * k + kj + t] = taps[t * FilterBlock + f];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The convolution that maps dy back onto x: F in, C out, padding K − 1 − P, stride 1.</summary>
+    private static Conv2dGeometry BackwardGeometry(Conv2dGeometry g) =>
+        new(g.Filters, g.OutHeight, g.OutWidth, g.Channels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
+
+    /// <summary>y (+)= packed ⊛ x over every output row in 32-pixel segments, four filters at a time.</summary>
+    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, bool accumulate, Span<float> workspace)
+    {
+        int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth;
+        int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
+        var padded = workspace[..(g.Channels * hp * wp)];
+        Pad(input, g.Channels, g.Height, g.Width, g.Padding, hp, wp, padded);
+        var segments = RoundUp(ow, Segment) / Segment;
+        var patch = g.PatchSize;
+        var tile = stackalloc float[FilterBlock * Segment];
+        fixed (float* x = padded, w = packed, y = output)
+        {
+            for (var fb = 0; fb < g.Filters; fb += FilterBlock)
+            {
+                var wBlock = w + fb * patch;
+                var filters = Math.Min(FilterBlock, g.Filters - fb);
+                for (var i = 0; i < oh; i++)
+                {
+                    for (var s = 0; s < segments; s++)
+                    {
+                        Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                        Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                        var wp4 = wBlock;
+                        for (var c = 0; c < g.Channels; c++)
+                        {
+                            for (var ki = 0; ki < k; ki++)
+                            {
+                                var xs = x + (c * hp + i + ki) * wp + s * Segment;
+                                for (var kj = 0; kj < k; kj++, wp4 += FilterBlock)
+                                {
+                                    var x0 = Vector512.Load(xs + kj);
+                                    var x1 = Vector512.Load(xs + kj + 16);
+                                    var wv = Vector512.Create(wp4[0]);
+                                    a00 = Vector512.FusedMultiplyAdd(wv, x0, a00);
+                                    a01 = Vector512.FusedMultiplyAdd(wv, x1, a01);
+                                    wv = Vector512.Create(wp4[1]);
+                                    a10 = Vector512.FusedMultiplyAdd(wv, x0, a10);
+                                    a11 = Vector512.FusedMultiplyAdd(wv, x1, a11);
+                                    wv = Vector512.Create(wp4[2]);
+                                    a20 = Vector512.FusedMultiplyAdd(wv, x0, a20);
+                                    a21 = Vector512.FusedMultiplyAdd(wv, x1, a21);
+                                    wv = Vector512.Create(wp4[3]);
+                                    a30 = Vector512.FusedMultiplyAdd(wv, x0, a30);
+                                    a31 = Vector512.FusedMultiplyAdd(wv, x1, a31);
+                                }
+                            }
+                        }
+                        var start = s * Segment;
+                        var width = Math.Min(Segment, ow - start);
+                        if (width == Segment)
+                        {
+                            Write(y + ((fb * oh) + i) * ow + start, a00, a01, accumulate, bias, fb);
+                            if (filters > 1)
+                            {
+                                Write(y + (((fb + 1) * oh) + i) * ow + start, a10, a11, accumulate, bias, fb + 1);
+                            }
+                            if (filters > 2)
+                            {
+                                Write(y + (((fb + 2) * oh) + i) * ow + start, a20, a21, accumulate, bias, fb + 2);
+                            }
+                            if (filters > 3)
+                            {
+                                Write(y + (((fb + 3) * oh) + i) * ow + start, a30, a31, accumulate, bias, fb + 3);
+                            }
+                            continue;
+                        }
+                        a00.Store(tile);
+                        a01.Store(tile + 16);
+                        a10.Store(tile + 32);
+                        a11.Store(tile + 48);
+                        a20.Store(tile + 64);
+                        a21.Store(tile + 80);
+                        a30.Store(tile + 96);
+                        a31.Store(tile + 112);
+                        for (var f = 0; f < filters; f++)
+                        {
+                            var target = y + (((fb + f) * oh) + i) * ow + start;
+                            var source = tile + f * Segment;
+                            var add = accumulate ? 0f : bias[fb + f];
+                            for (var j = 0; j < width; j++)
+                            {
+                                target[j] = accumulate ? target[j] + source[j] : source[j] + add;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write(float* target, Vector512<float> lo, Vector512<float> hi, bool accumulate, ReadOnlySpan<float> bias, int filter)
+    {
+        if (accumulate)
+        {
+            (Vector512.Load(target) + lo).Store(target);
+            (Vector512.Load(target + 16) + hi).Store(target + 16);
+        }
+        else
+        {
+            var b = Vector512.Create(bias[filter]);
+            (lo + b).Store(target);
+            (hi + b).Store(target + 16);
+        }
+    }
+
+    /// <summary>Reorders [F, C, K, K] filters (optionally rotated by 180° and transposed to [C, F, K, K]) into
+    /// blocks of four output channels, each tap's four weights adjacent; missing channels are zero.</summary>
+    private static void PackWeights(ReadOnlySpan<float> weights, int filters, int channels, int k, bool rotate, Span<float> packed)
+    {
+        var outputs = rotate ? channels : filters;
+        var inputs = rotate ? filters : channels;
+        packed.Clear();
+        for (var o = 0; o < outputs; o++)
+        {
+            var block = o / FilterBlock;
+            var lane = o % FilterBlock;
+            for (var c = 0; c < inputs; c++)
+            {
+                for (var ki = 0; ki < k; ki++)
+                {
+                    for (var kj = 0; kj < k; kj++)
+                    {
+                        var source = rotate
+                            ? ((c * channels + o) * k + (k - 1 - ki)) * k + (k - 1 - kj)
+                            : ((o * channels + c) * k + ki) * k + kj;
+                        var tap = (c * k + ki) * k + kj;
+                        packed[(block * inputs * k * k + tap) * FilterBlock + lane] = weights[source];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies [C, H, W] into a zeroed [C, hp, wp] buffer at offset (pad, pad).</summary>
+    private static void Pad(ReadOnlySpan<float> input, int channels, int height, int width, int pad, int hp, int wp, Span<float> padded)
+    {
+        padded.Clear();
+        for (var c = 0; c < channels; c++)
+        {
+            for (var i = 0; i < height; i++)
+            {
+                input.Slice((c * height + i) * width, width).CopyTo(padded.Slice((c * hp + i + pad) * wp + pad));
+            }
+        }
+    }
+
+    /// <summary>Floats between two filters' padded gradient planes: one segment more than needed, so the four
+    /// planes read together are not a multiple of 4 KiB apart (which made their loads alias in L1).</summary>
+    private static int PlaneStride(int oh, int owp) => oh * owp + 16;
+
+    private static int PaddedHeight(int height, int pad) => height + 2 * pad;
+
+    /// <summary>Wide enough for the last 32-pixel segment plus the filter's reach, RoundUp(OW, 32) + K − 1, plus
+    /// two columns because the weight gradient always reads three filter columns at a time.</summary>
+    private static int PaddedWidth(int width, int pad, int outWidth, int k) => Math.Max(width + 2 * pad, RoundUp(outWidth, Segment) + k + 1);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

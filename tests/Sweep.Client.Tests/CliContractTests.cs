@@ -1,0 +1,119 @@
+namespace Sweep.Client.Tests;
+
+public sealed class CliContractTests
+{
+    [Theory]
+    [InlineData("submit")]
+    [InlineData("status")]
+    [InlineData("trials")]
+    [InlineData("leaderboard")]
+    [InlineData("study")]
+    [InlineData("predictions")]
+    [InlineData("cancel")]
+    [InlineData("data", "synth")]
+    [InlineData("data", "info")]
+    [InlineData("db", "migrate")]
+    [InlineData("silo")]
+    public async Task EveryCommand_HasHelp(params string[] command)
+    {
+        var run = await CliRun.RunAsync([.. command, "--help"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Out);
+        Assert.Contains(string.Join(' ', command), run.Out);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task UsageError_ExitsTwoWithOneLineOnStderr()
+    {
+        var run = await CliRun.RunAsync("leaderboard", "--format", "xml");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("xml", run.Error);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public async Task MissingGridFile_ExitsOneWithOneLineNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        var missing = Path.Combine(dir.Path, "nope.json");
+
+        var run = await CliRun.RunAsync("submit", missing, "--store", dir.Path);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(missing, run.Error);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public async Task GridErrors_AreAllListedEachOnItsOwnLine()
+    {
+        using var dir = new TempDirectory();
+        var grid = dir.File("broken.json", TinyGrids.ThreeErrors);
+
+        var run = await CliRun.RunAsync("submit", grid, "--store", Path.Combine(dir.Path, "store"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Contains("broken.json", run.ErrorLines[0]);
+        Assert.Contains(run.ErrorLines, l => l.Contains("$.trainning"));
+        Assert.Contains(run.ErrorLines, l => l.Contains("$.training.steps"));
+        Assert.Contains(run.ErrorLines, l => l.Contains("$.seeds"));
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public async Task ReadingAStoreThatDoesNotExist_IsOneClearLine()
+    {
+        using var dir = new TempDirectory();
+        var store = Path.Combine(dir.Path, "absent");
+
+        var run = await CliRun.RunAsync("leaderboard", "--format", "json", "--store", store);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(store, run.Error);
+    }
+
+    [Fact]
+    public async Task LeaderboardJson_OnAnEmptyStore_IsAnEmptyArrayAndNothingElse()
+    {
+        using var dir = new TempDirectory();
+
+        var run = await CliRun.RunAsync("leaderboard", "--format", "json", "--store", dir.Path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[]", run.Out.Trim());
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task StatusOfAnUnknownSweep_NamesItAndTheWayToList()
+    {
+        using var dir = new TempDirectory();
+
+        var run = await CliRun.RunAsync("status", "ghost", "--store", dir.Path);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("'ghost'", run.Error);
+        Assert.Contains("sweep status", run.Error);
+    }
+
+    [Fact]
+    public async Task DbMigrate_WithoutADatabase_SaysHowToGiveOne()
+    {
+        Environment.SetEnvironmentVariable("SWEEP_POSTGRES", null);
+
+        var run = await CliRun.RunAsync("db", "migrate");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("--postgres", run.Error);
+    }
+}

@@ -1,0 +1,50 @@
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Grains;
+using Sweep.Model.Data;
+using Sweep.Model.Training;
+
+namespace Sweep.Grains.Tests.Cluster;
+
+public sealed class SiloFailoverTests
+{
+    [Fact]
+    public async Task KilledSilo_TrialResumesFromCheckpointElsewhere_AndEndsBitForBitAsAnUninterruptedRun()
+    {
+        await using var cluster = await SweepTestCluster.StartAsync(silos: 2, slotsPerSilo: 1);
+        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 3000, checkpointEvery: 100));
+        var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+        var secondary = cluster.Cluster.SecondarySilos[0];
+        var victim = secondary.SiloAddress.ToString();
+        await coordinator.SubmitAsync(sweep);
+
+        var onVictim = await Eventually.WaitAsync(async () =>
+        {
+            foreach (var t in (await coordinator.GetTrialsAsync()).Where(t => t.Status == TrialStatus.Running && t.Silo == victim))
+            {
+                if (await cluster.Store.LoadCheckpointAsync(t.TrialId, TestContext.Current.CancellationToken) is { Step: > 0 })
+                {
+                    return t;
+                }
+            }
+            return null;
+        }, TimeSpan.FromSeconds(60), "a trial on the secondary silo writes a checkpoint");
+        await cluster.Cluster.KillSiloAsync(secondary, TestContext.Current.CancellationToken);
+        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(90), "the sweep finishes on the surviving silo");
+
+        var resumed = (await coordinator.GetTrialsAsync()).Single(t => t.TrialId == onVictim.TrialId);
+        Assert.Equal(TrialStatus.Completed, resumed.Status);
+        Assert.NotEqual(victim, resumed.Silo);
+        Assert.True(resumed.ResumedFromStep > 0, $"resumed from step {resumed.ResumedFromStep}");
+
+        var spec = sweep.Trials.Single(t => t.TrialId == onVictim.TrialId);
+        var stored = await cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken);
+        var data = DatasetLoader.Load(spec.Dataset.ToSource(), cluster.StoreDirectory);
+        var uninterrupted = new SessionTrialTrainer().Train(spec, data, null, _ => { }, new TrainingCallbacks(), CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal(uninterrupted.Steps, stored.Row.Steps);
+        Assert.Equal(uninterrupted.Curve, stored.Curve);
+        Assert.Equal(uninterrupted.Test!.Accuracy, stored.Row.TestAccuracy);
+        Assert.Equal(uninterrupted.Dev!.Accuracy, stored.Row.DevAccuracy);
+        Assert.Equal(uninterrupted.TestPredictions!.Probabilities, stored.TestPredictions!.Probabilities);
+    }
+}

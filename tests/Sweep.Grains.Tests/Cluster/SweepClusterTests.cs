@@ -1,0 +1,111 @@
+using Sweep.Grains.Contracts;
+
+namespace Sweep.Grains.Tests.Cluster;
+
+public sealed class SweepClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private SweepTestCluster Cluster => fixture.Sweep;
+
+    [Fact]
+    public async Task Sweep_CompletesWithEveryResultRecorded_OnMoreThanOneSilo()
+    {
+        var sweep = TestSweeps.Create("basic", seeds: 4, TestSweeps.Settings(steps: 60, checkpointEvery: 20));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        var outcome = await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.AlreadyExisted);
+        foreach (var spec in sweep.Trials)
+        {
+            var result = await Cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken);
+            Assert.NotNull(result);
+            Assert.Equal(TrialStatus.Completed, result.Row.Status);
+            Assert.Equal(spec.Training.Steps, result.Row.Steps);
+            Assert.NotNull(result.Test);
+        }
+        var trials = await coordinator.GetTrialsAsync();
+        Assert.All(trials, t => Assert.NotNull(t.Silo));
+        Assert.True(trials.Select(t => t.Silo).Distinct().Count() >= 2, "trials ran on one silo only: " + string.Join(", ", trials.Select(t => t.Silo)));
+        Assert.NotNull(await Cluster.Store.GetStudyAsync(sweep.SweepId, TestContext.Current.CancellationToken));
+        Assert.DoesNotContain(sweep.SweepId, await Cluster.Grains.GetGrain<ISweepRegistryGrain>(0).GetActiveAsync());
+    }
+
+    [Fact]
+    public async Task Trials_RunOnTheSiloWhoseSlotLeasedThem()
+    {
+        var sweep = TestSweeps.Create("placement", seeds: 3, TestSweeps.Settings(steps: 40, checkpointEvery: 20));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+
+        var silos = Cluster.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToString()).ToHashSet();
+        var trials = await coordinator.GetTrialsAsync();
+        Assert.All(trials, t => Assert.Contains(t.Silo!, silos));
+        Assert.All(trials, t => Assert.Equal(1, t.Attempts));
+    }
+
+    [Fact]
+    public async Task Resubmission_ReturnsTheExistingSweepAndRerunsNothing()
+    {
+        var sweep = TestSweeps.Create("resubmit", seeds: 2, TestSweeps.Settings(steps: 40, checkpointEvery: 20));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+        await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+        var before = await coordinator.GetTrialsAsync();
+        var resultsBefore = await Cluster.Store.QueryLeaderboardAsync(new(SweepId: sweep.SweepId), TestContext.Current.CancellationToken);
+
+        var again = await coordinator.SubmitAsync(sweep with { CreatedAt = DateTimeOffset.UtcNow.AddMinutes(1) });
+
+        Assert.Null(again.Error);
+        Assert.True(again.AlreadyExisted);
+        Assert.Equal(sweep.Trials.Length, again.Finished);
+        Assert.True((await coordinator.GetSummaryAsync()).IsFinished);
+        Assert.Equal(before.Select(t => t.Attempts), (await coordinator.GetTrialsAsync()).Select(t => t.Attempts));
+        Assert.Equal(resultsBefore, await Cluster.Store.QueryLeaderboardAsync(new(SweepId: sweep.SweepId), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SameNameWithADifferentGrid_IsRefusedWithAClearError()
+    {
+        var first = TestSweeps.Create("conflict", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 10));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(first.SweepId);
+        await coordinator.SubmitAsync(first);
+
+        var outcome = await coordinator.SubmitAsync(TestSweeps.Create("conflict", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 10), gridVersion: "v2"));
+
+        Assert.NotNull(outcome.Error);
+        Assert.Contains("conflict", outcome.Error);
+        Assert.Contains("different grid", outcome.Error);
+        Assert.Equal(first.GridHash, (await Cluster.Store.GetSweepAsync("conflict", TestContext.Current.CancellationToken))!.GridHash);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsRunningTrialsAndCancelsPendingOnes()
+    {
+        var sweep = TestSweeps.Create("cancel", seeds: 6, TestSweeps.Settings(steps: 1_000_000, checkpointEvery: 1000));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+        await coordinator.SubmitAsync(sweep);
+        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).RunningTrials.Any(p => p.Step > 0), Deadline, "a trial makes progress");
+
+        await coordinator.CancelAsync();
+        await WaitFinishedAsync(coordinator);
+
+        var trials = await coordinator.GetTrialsAsync();
+        Assert.All(trials, t => Assert.Equal(TrialStatus.Cancelled, t.Status));
+        foreach (var spec in sweep.Trials)
+        {
+            var result = await Cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken);
+            Assert.Equal(TrialStatus.Cancelled, result!.Row.Status);
+            Assert.True(result.Row.Steps < spec.Training.Steps);
+        }
+        Assert.Null(await coordinator.LeaseAsync("any-silo"));
+    }
+
+    private static Task WaitFinishedAsync(ISweepGrain coordinator) =>
+        Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, Deadline, "the sweep finishes");
+}
