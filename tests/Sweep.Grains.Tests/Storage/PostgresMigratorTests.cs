@@ -57,6 +57,19 @@ public sealed class PostgresMigratorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Migrate_DatabaseWithForeignOrleansTables_FailsClearlyAndKeepsEarlierMigrations()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        await ScalarAsync<int>(connectionString, "CREATE TABLE OrleansQuery (QueryKey varchar(64) PRIMARY KEY, QueryText varchar(8000)); SELECT 1");
+
+        var error = await Assert.ThrowsAsync<PostgresMigrationException>(() => PostgresMigrator.MigrateAsync(connectionString, Ct));
+
+        Assert.Contains("0002_orleans_main.sql", error.Message);
+        Assert.Contains("already exists", error.Message);
+        Assert.Equal(1L, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
     public async Task Migrate_CreatesEveryOrleansQueryTheProvidersLoad()
     {
         var connectionString = await server.CreateMigratedDatabaseAsync(Ct);

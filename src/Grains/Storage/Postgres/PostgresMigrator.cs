@@ -78,7 +78,8 @@ public static class PostgresMigrator
             catch (PostgresException e)
             {
                 throw new PostgresMigrationException(
-                    $"Migration {migration.FileName} failed on database '{connection.Database}' and was rolled back: {e.MessageText} (SQLSTATE {e.SqlState}).", e);
+                    $"Migration {migration.FileName} failed on database '{connection.Database}' and was rolled back: {e.MessageText} (SQLSTATE {e.SqlState}). " +
+                    "If the database already holds these tables from another source (for example Orleans' own scripts), migrate a fresh database instead.", e);
             }
 
             await using (var record = new NpgsqlCommand(
