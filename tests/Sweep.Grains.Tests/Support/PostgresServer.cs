@@ -20,7 +20,9 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     private const string SuperUser = "postgres";
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+    private readonly SemaphoreSlim _templateLock = new(1, 1);
     private int _databaseCounter;
+    private string? _migratedTemplate;
     private string? _binDirectory;
     private string? _dataDirectory;
     private bool _runAsPostgresUser;
@@ -94,23 +96,44 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>A fresh, empty database for one test (class); returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default)
+    public Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default) =>
+        CreateDatabaseFromAsync("template0", cancellationToken);
+
+    /// <summary>
+    /// A fresh database with every migration applied (Sweep's tables and Orleans' tables and queries): a copy of a
+    /// template migrated once per test run, which is much faster than migrating each database.
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync(CancellationToken cancellationToken = default)
+    {
+        await _templateLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_migratedTemplate is null)
+            {
+                var template = await CreateDatabaseAsync(cancellationToken);
+                await PostgresMigrator.MigrateAsync(template, cancellationToken);
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(template));
+                _migratedTemplate = new NpgsqlConnectionStringBuilder(template).Database;
+            }
+
+            // Copies of one template cannot be made concurrently (CREATE DATABASE needs the template to itself).
+            return await CreateDatabaseFromAsync(_migratedTemplate!, cancellationToken);
+        }
+        finally
+        {
+            _templateLock.Release();
+        }
+    }
+
+    private async Task<string> CreateDatabaseFromAsync(string template, CancellationToken cancellationToken)
     {
         var name = $"test_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync(cancellationToken);
-        // The name is generated here from digits, letters and underscores, so quoting it is enough.
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0", connection);
+        // Both names are generated here from digits, letters and underscores, so quoting them is enough.
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return ConnectionString(name);
-    }
-
-    /// <summary>A fresh database with every migration applied (Sweep's tables and Orleans' tables and queries).</summary>
-    public async Task<string> CreateMigratedDatabaseAsync(CancellationToken cancellationToken = default)
-    {
-        var connectionString = await CreateDatabaseAsync(cancellationToken);
-        await PostgresMigrator.MigrateAsync(connectionString, cancellationToken);
-        return connectionString;
     }
 
     public async ValueTask DisposeAsync()
