@@ -66,7 +66,22 @@ public sealed class PostgresMigratorTests(PostgresServer server)
 
         Assert.Contains("0002_orleans_main.sql", error.Message);
         Assert.Contains("already exists", error.Message);
+        Assert.Contains("fresh database", error.Message);
         Assert.Equal(1L, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_AsARoleThatMayNotCreateTables_FailsNamingTheFix()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        var role = $"reader_{Guid.NewGuid():N}";
+        await ScalarAsync<int>(server.AdminConnectionString, $"CREATE ROLE \"{role}\" LOGIN; SELECT 1");
+        var asRole = new NpgsqlConnectionStringBuilder(connectionString) { Username = role }.ConnectionString;
+
+        var error = await Assert.ThrowsAsync<PostgresMigrationException>(() => PostgresMigrator.MigrateAsync(asRole, Ct));
+
+        Assert.Contains("42501", error.Message);
+        Assert.Contains("database owner", error.Message);
     }
 
     [Fact]
