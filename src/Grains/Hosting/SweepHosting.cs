@@ -139,6 +139,8 @@ public static class SweepHosting
                 o.ServiceId = "sweep";
             });
             client.UseSweepPostgres(connectionString);
+            // A call to a silo that just died otherwise hangs for the default 30 s before the client retries.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         if (telemetryConsole)
         {
