@@ -1,6 +1,7 @@
 namespace Sweep.Bench;
 
-/// <summary>One line of the training benchmark.</summary>
+/// <summary>One line of the training benchmark; <see cref="FlopsPerImage"/> is the forward pass,
+/// <see cref="TrainGflops"/> = <see cref="TrainImagesPerSecond"/> × <see cref="TrainFlopsPerImage"/>.</summary>
 internal sealed record BenchResult(
     string Arch,
     int Filters,
@@ -8,4 +9,5 @@ internal sealed record BenchResult(
     double TrainImagesPerSecond,
     double InferImagesPerSecond,
     long FlopsPerImage,
+    long TrainFlopsPerImage,
     double TrainGflops);

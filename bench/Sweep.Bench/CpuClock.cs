@@ -11,14 +11,17 @@ internal static partial class CpuClock
 {
     private const int ThreadCpuTime = 3;
 
-    private static readonly bool Available = OperatingSystem.IsLinux() && TryRead(out _);
+    private static bool _available = OperatingSystem.IsLinux() && TryRead(out _);
 
-    public static string Kind => Available ? "thread CPU time" : "wall time";
+    public static string Kind => _available ? "thread CPU time" : "wall time";
+
+    /// <summary>Measure wall time instead (for a quiet machine, to compare with wall-clock figures).</summary>
+    public static void UseWallTime() => _available = false;
 
     /// <summary>Seconds of CPU time of this thread (or of wall time when unavailable).</summary>
     public static double Now()
     {
-        if (Available && TryRead(out var seconds))
+        if (_available && TryRead(out var seconds))
         {
             return seconds;
         }

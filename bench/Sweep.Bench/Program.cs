@@ -4,20 +4,28 @@ using Sweep.Bench;
 using Sweep.Model.Data;
 using Sweep.Model.Kernels;
 
-// Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T]
+// Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T] [--wall]
 //        dotnet run -c Release --project bench/Sweep.Bench -- profile [--threads T]   (ms per layer and pass)
 var arguments = args.ToList();
 if (arguments.Count == 0 || arguments[0] is not ("train" or "profile"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] | profile [--threads T]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall]");
     return 2;
 }
 var json = arguments.Contains("--json");
+// Thread CPU time would count only the calling thread of a multi-threaded step.
+if (arguments.Contains("--wall") || Option("--threads", 1) > 1)
+{
+    CpuClock.UseWallTime();
+}
 if (arguments[0] == "profile")
 {
-    foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
+    foreach (var shape in new ImageShape[] { new(3, 32, 32), new(1, 28, 28) })
     {
-        LayerProfile.Print(arch, filters, new ImageShape(3, 32, 32), (int)Option("--threads", 1), 20);
+        foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
+        {
+            LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), 20);
+        }
     }
     return 0;
 }
@@ -29,7 +37,7 @@ ImageShape[] shapes = [new(3, 32, 32), new(1, 28, 28)];
 if (!json)
 {
     Console.WriteLine($"threads {threads}, batch {TrainBenchmark.Batch}, {(Gemm.UseVector512 ? "Vector512" : "Vector256")} micro-kernel, rates per second of {CpuClock.Kind}");
-    Console.WriteLine($"{"arch",-6} {"filters",7} {"shape",-9} {"train img/s",12} {"infer img/s",12} {"MFLOP/img",10} {"train GFLOP/s",14}");
+    Console.WriteLine($"{"arch",-6} {"filters",7} {"shape",-9} {"train img/s",12} {"infer img/s",12} {"fwd MFLOP",10} {"train MFLOP",11} {"train GFLOP/s",14}");
 }
 foreach (var shape in shapes)
 {
@@ -38,7 +46,7 @@ foreach (var shape in shapes)
         var result = TrainBenchmark.Measure(arch, filters, shape, threads, seconds);
         Console.WriteLine(json
             ? JsonSerializer.Serialize(result, jsonOptions)
-            : string.Create(CultureInfo.InvariantCulture, $"{result.Arch,-6} {result.Filters,7} {result.Shape,-9} {result.TrainImagesPerSecond,12:F0} {result.InferImagesPerSecond,12:F0} {result.FlopsPerImage / 1e6,10:F2} {result.TrainGflops,14:F1}"));
+            : string.Create(CultureInfo.InvariantCulture, $"{result.Arch,-6} {result.Filters,7} {result.Shape,-9} {result.TrainImagesPerSecond,12:F0} {result.InferImagesPerSecond,12:F0} {result.FlopsPerImage / 1e6,10:F2} {result.TrainFlopsPerImage / 1e6,11:F2} {result.TrainGflops,14:F1}"));
     }
 }
 var gflops = MatMulBenchmark.Measure(1024, seconds);

@@ -43,28 +43,31 @@ internal static class TrainBenchmark
 
         var train = Rate(Train, seconds);
         var infer = Rate(Infer, seconds / 2);
-        var flops = ForwardFlops(spec, shape);
-        return new BenchResult(arch, filters, shape.ToString(), train, infer, flops, train * 3 * flops / 1e9);
+        var (forwardFlops, trainFlops) = Flops(spec, shape);
+        return new BenchResult(arch, filters, shape.ToString(), train, infer, forwardFlops, trainFlops, train * trainFlops / 1e9);
     }
 
-    /// <summary>Forward FLOPs per image: 2 per multiply-add of the conv and dense layers (pooling, activations and
-    /// softmax are not counted).</summary>
-    public static long ForwardFlops(ArchitectureSpec spec, ImageShape shape)
+    /// <summary>FLOPs per image, 2 per multiply-add of the conv and dense layers (pooling, activations, softmax
+    /// and the optimiser are not counted). Training = forward + weight gradient + input gradient, except that the
+    /// first layer has no input gradient to compute.</summary>
+    public static (long Forward, long Train) Flops(ArchitectureSpec spec, ImageShape shape)
     {
-        long flops = 0;
+        long forward = 0, train = 0;
+        var first = true;
         foreach (var layer in spec.Resolve(shape, 10))
         {
             var kind = layer.Spec?.Kind ?? LayerKind.Dense;
-            if (kind == LayerKind.Convolution)
+            long flops = kind switch
             {
-                flops += 2L * layer.Output.Size * layer.Input.Channels * layer.Spec!.Kernel * layer.Spec.Kernel;
-            }
-            else if (kind == LayerKind.Dense)
-            {
-                flops += 2L * layer.Input.Size * layer.Output.Size;
-            }
+                LayerKind.Convolution => 2L * layer.Output.Size * layer.Input.Channels * layer.Spec!.Kernel * layer.Spec.Kernel,
+                LayerKind.Dense => 2L * layer.Input.Size * layer.Output.Size,
+                _ => 0,
+            };
+            forward += flops;
+            train += (first ? 2 : 3) * flops;
+            first = false;
         }
-        return flops;
+        return (forward, train);
     }
 
     /// <summary>Images per CPU second of <paramref name="body"/> (one batch per call) after a warm-up.</summary>

@@ -31,7 +31,8 @@ public static class GridCompiler
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, ParseOptions);
+            // A byte-order mark is not JSON but editors write one; it carries no meaning.
+            document = JsonDocument.Parse(json.AsMemory().TrimStart('\uFEFF'), ParseOptions);
         }
         catch (JsonException e)
         {

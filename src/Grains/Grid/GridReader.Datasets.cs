@@ -207,12 +207,17 @@ internal sealed partial class GridReader
             var text = pathElement.ValueKind == JsonValueKind.String ? pathElement.GetString()! : null;
             if (text is null || text.Length == 0 || text.Length > MaxPathLength || text.Contains('\0'))
             {
-                Error(path + ".path", $"expected a directory path (absolute, or relative to the grid file's directory), 1 to {MaxPathLength} characters; found {Found(pathElement)}");
+                Error(path + ".path", $"expected a directory path (absolute, relative to the grid file's directory, or starting with ~/), 1 to {MaxPathLength} characters; found {Found(pathElement)}");
             }
             else
             {
                 // Relative paths are resolved here, once, so every silo and every later run reads the same files
-                // whatever its working directory.
+                // whatever its working directory. "~" is the submitting user's home, as in a shell.
+                if (text == "~" || text.StartsWith("~/", StringComparison.Ordinal))
+                {
+                    text = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + text[1..];
+                }
+
                 fullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(baseDirectory, text)));
             }
         }

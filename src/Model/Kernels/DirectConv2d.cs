@@ -68,25 +68,42 @@ internal static unsafe class DirectConv2d
         int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
         var planeStride = PlaneStride(oh, owp);
         var paddedGradientLength = RoundUp(g.Filters, FilterBlock) * planeStride;
-        fixed (float* workspaceStart = workspace)
+        // When the output width is a whole number of segments the gradient is read in place (no copy); otherwise
+        // each row is copied into a zero-padded, 64-byte aligned plane. Filters past F read a zero plane.
+        var inPlace = ow == owp;
+        fixed (float* workspaceStart = workspace, gradientStart = gradient)
         {
-            // 64-byte aligned gradient rows: the eight gradient loads per step then never straddle cache lines.
             var skip = (int)((64 - ((nuint)workspaceStart & 63)) & 63) / sizeof(float);
             var paddedGradient = workspace.Slice(skip, paddedGradientLength);
             var paddedImage = workspace.Slice(skip + paddedGradientLength, g.Channels * hp * wp);
             Pad(image, g.Channels, g.Height, g.Width, g.Padding, hp, wp, paddedImage);
-            paddedGradient.Clear();
             for (var f = 0; f < g.Filters; f++)
             {
-                var plane = gradient.Slice(f * oh * ow, oh * ow);
-                biasGrad[f] = Elementwise.Sum(plane);
-                for (var i = 0; i < oh; i++)
-                {
-                    plane.Slice(i * ow, ow).CopyTo(paddedGradient.Slice(f * planeStride + i * owp));
-                }
+                biasGrad[f] = Elementwise.Sum(gradient.Slice(f * oh * ow, oh * ow));
             }
-            var dy = workspaceStart + skip;
-            var x = dy + paddedGradientLength;
+            float* dy;
+            float* zero;
+            if (inPlace)
+            {
+                planeStride = oh * ow;
+                dy = gradientStart;
+                zero = workspaceStart + skip;
+                paddedGradient[..planeStride].Clear();
+            }
+            else
+            {
+                paddedGradient.Clear();
+                for (var f = 0; f < g.Filters; f++)
+                {
+                    for (var i = 0; i < oh; i++)
+                    {
+                        gradient.Slice((f * oh + i) * ow, ow).CopyTo(paddedGradient.Slice(f * planeStride + i * owp));
+                    }
+                }
+                dy = workspaceStart + skip;
+                zero = dy + g.Filters * planeStride;
+            }
+            var x = workspaceStart + skip + paddedGradientLength;
             var segments = owp / Segment;
             var patch = g.PatchSize;
             var taps = stackalloc float[3 * FilterBlock];
@@ -95,9 +112,9 @@ internal static unsafe class DirectConv2d
                 for (var fb = 0; fb < g.Filters; fb += FilterBlock)
                 {
                     var d0 = dy + fb * planeStride;
-                    var d1 = d0 + planeStride;
-                    var d2 = d1 + planeStride;
-                    var d3 = d2 + planeStride;
+                    var d1 = fb + 1 < g.Filters ? d0 + planeStride : zero;
+                    var d2 = fb + 2 < g.Filters ? d0 + 2 * planeStride : zero;
+                    var d3 = fb + 3 < g.Filters ? d0 + 3 * planeStride : zero;
                     for (var c = 0; c < g.Channels; c++)
                     {
                         for (var ki = 0; ki < k; ki++)

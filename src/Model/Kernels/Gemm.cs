@@ -6,8 +6,8 @@ namespace Sweep.Model.Kernels;
 
 /// <summary>
 /// Row-major single-precision matrix multiply <c>C (+)= op(A) · op(B)</c>, the core of the dense and convolution
-/// kernels. Cache-blocked in the BLIS manner (pack a K×N block of B into NR-wide panels and an M×K block of A into
-/// MR-high strips, then run an MR×NR register-tiled micro-kernel); the micro-kernel uses Vector512 or Vector256 FMA,
+/// kernels. Cache-blocked in the BLIS manner (pack a K×N block of B into NR-wide panels, walk M in blocks, run an
+/// MR×NR register-tiled micro-kernel that reads A in place, or from MR-wide strips when A is transposed); the micro-kernel uses Vector512 or Vector256 FMA,
 /// chosen once at start-up. Every element of C is summed over K in the same order whatever the blocking over M and
 /// N, so partitioning the N range across threads gives bit-identical results.
 /// </summary>
@@ -86,7 +86,7 @@ internal static unsafe class Gemm
             return;
         }
         var nr = Nr;
-        var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc, pinned: true);
+        var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc + 8, pinned: true);
         var packedB = t_packedB ??= GC.AllocateUninitializedArray<float>((Nc + 32) * Kc, pinned: true);
         fixed (float* pa = a, pb = b, pc = c, packA = packedA, packB = packedB)
         {
@@ -98,10 +98,18 @@ internal static unsafe class Gemm
                     var kc = Math.Min(Kc, k - pcIndex);
                     var store = !accumulate && pcIndex == 0;
                     PackB(pb, transposeB, n, k, pcIndex, kc, jc, nc, nr, packB);
+                    // A is read in place (row stride, column stride): the micro-kernel broadcasts its entries one
+                    // by one anyway, so packing A would only copy it, which costs as much as the product when N is
+                    // as small as a layer width.
+                    // A transposed is the exception: its column stride is a whole row of M floats, so every step
+                    // of K would touch a new page; a block of it is packed into MR-wide strips first.
                     for (var ic = 0; ic < m; ic += Mc)
                     {
                         var mcCount = Math.Min(Mc, m - ic);
-                        PackA(pa, transposeA, m, k, ic, mcCount, pcIndex, kc, packA);
+                        if (transposeA)
+                        {
+                            PackTransposedA(pa, m, ic, mcCount, pcIndex, kc, packA);
+                        }
                         for (var jr = 0; jr < nc; jr += nr)
                         {
                             var nrCount = Math.Min(nr, nc - jr);
@@ -110,7 +118,14 @@ internal static unsafe class Gemm
                             {
                                 var mrCount = Math.Min(Mr, mcCount - ir);
                                 var cTile = pc + (ic + ir) * n + jc + jr;
-                                MicroKernel(kc, packA + ir * kc, bPanel, cTile, n, mrCount, nrCount, store);
+                                if (transposeA)
+                                {
+                                    MicroKernel(kc, packA + ir * kc, 1, Mr, bPanel, cTile, n, mrCount, nrCount, store);
+                                }
+                                else
+                                {
+                                    MicroKernel(kc, pa + (long)(ic + ir) * k + pcIndex, k, 1, bPanel, cTile, n, mrCount, nrCount, store);
+                                }
                             }
                         }
                     }
@@ -148,48 +163,35 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Packs rows [ic, ic+mc) × K range [pc, pc+kc) of op(A) into MR-high strips, zero-padded.</summary>
-    private static void PackA(float* a, bool transposeA, int m, int k, int ic, int mc, int pc, int kc, float* packed)
+    /// <summary>Packs rows [ic, ic+mc) × K range [pc, pc+kc) of op(A) = Aᵀ (A stored [k, m]) into MR-wide strips,
+    /// zero-padded: strip s holds, for each p, the MR values op(A)[ic + s·MR + r, pc + p].</summary>
+    private static void PackTransposedA(float* a, int m, int ic, int mc, int pc, int kc, float* packed)
     {
         for (var ir = 0; ir < mc; ir += Mr)
         {
             var rows = Math.Min(Mr, mc - ir);
             var dst = packed + ir * kc;
-            if (!transposeA)
+            if (rows == Mr && ic + ir + 8 <= m && Vector256.IsHardwareAccelerated)
             {
-                for (var r = 0; r < Mr; r++)
-                {
-                    if (r < rows)
-                    {
-                        var src = a + (long)(ic + ir + r) * k + pc;
-                        for (var p = 0; p < kc; p++)
-                        {
-                            dst[p * Mr + r] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            dst[p * Mr + r] = 0f;
-                        }
-                    }
-                }
-            }
-            else
-            {
+                // Eight floats copied per step, six kept: the two extra land in the next step's slot (and, for the
+                // last step, in the slack after the buffer's end) before being overwritten.
                 for (var p = 0; p < kc; p++)
                 {
-                    var src = a + (long)(pc + p) * m + ic + ir;
-                    var d = dst + p * Mr;
-                    for (var r = 0; r < rows; r++)
-                    {
-                        d[r] = src[r];
-                    }
-                    for (var r = rows; r < Mr; r++)
-                    {
-                        d[r] = 0f;
-                    }
+                    Vector256.Load(a + (long)(pc + p) * m + ic + ir).Store(dst + p * Mr);
+                }
+                continue;
+            }
+            for (var p = 0; p < kc; p++)
+            {
+                var src = a + (long)(pc + p) * m + ic + ir;
+                var d = dst + p * Mr;
+                for (var r = 0; r < rows; r++)
+                {
+                    d[r] = src[r];
+                }
+                for (var r = rows; r < Mr; r++)
+                {
+                    d[r] = 0f;
                 }
             }
         }
@@ -250,49 +252,57 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    private static void MicroKernel(int kc, float* a, int rowStride, int columnStride, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
+        // Rows past the edge of A re-read row 0 (valid memory); their results are never written.
+        var a0 = a;
+        var a1 = rows > 1 ? a + rowStride : a;
+        var a2 = rows > 2 ? a + 2L * rowStride : a;
+        var a3 = rows > 3 ? a + 3L * rowStride : a;
+        var a4 = rows > 4 ? a + 4L * rowStride : a;
+        var a5 = rows > 5 ? a + 5L * rowStride : a;
         if (UseVector512)
         {
-            MicroKernel512(kc, a, b, c, ldc, rows, cols, store);
+            MicroKernel512(kc, a0, a1, a2, a3, a4, a5, columnStride, b, c, ldc, rows, cols, store);
         }
         else if (UseVector256)
         {
-            MicroKernel256(kc, a, b, c, ldc, rows, cols, store);
+            MicroKernel256(kc, a0, a1, a2, a3, a4, a5, columnStride, b, c, ldc, rows, cols, store);
         }
         else
         {
-            MicroKernelScalar(kc, a, b, c, ldc, rows, cols, store);
+            MicroKernelScalar(kc, [(nint)a0, (nint)a1, (nint)a2, (nint)a3, (nint)a4, (nint)a5], columnStride, b, c, ldc, rows, cols, store);
         }
     }
 
-    private static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    private static void MicroKernel512(int kc, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int columnStride, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        long offset = 0;
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var av = Vector512.Create(a[0]);
+            var av = Vector512.Create(a0[offset]);
             c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
+            av = Vector512.Create(a1[offset]);
             c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
+            av = Vector512.Create(a2[offset]);
             c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
+            av = Vector512.Create(a3[offset]);
             c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
+            av = Vector512.Create(a4[offset]);
             c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
+            av = Vector512.Create(a5[offset]);
             c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
-            a += Mr;
+            offset += columnStride;
             b += 32;
         }
         if (rows == Mr && cols == 32)
@@ -336,33 +346,34 @@ internal static unsafe class Gemm
         }
     }
 
-    private static void MicroKernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    private static void MicroKernel256(int kc, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int columnStride, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        long offset = 0;
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var av = Vector256.Create(a[0]);
+            var av = Vector256.Create(a0[offset]);
             c00 = Vector256.FusedMultiplyAdd(av, b0, c00);
             c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a1[offset]);
             c10 = Vector256.FusedMultiplyAdd(av, b0, c10);
             c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a2[offset]);
             c20 = Vector256.FusedMultiplyAdd(av, b0, c20);
             c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a3[offset]);
             c30 = Vector256.FusedMultiplyAdd(av, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a4[offset]);
             c40 = Vector256.FusedMultiplyAdd(av, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a5[offset]);
             c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
-            a += Mr;
+            offset += columnStride;
             b += 16;
         }
         var tile = stackalloc float[Mr * 16];
@@ -381,7 +392,7 @@ internal static unsafe class Gemm
         WriteEdge(tile, 16, c, ldc, rows, cols, store);
     }
 
-    private static void MicroKernelScalar(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    private static void MicroKernelScalar(int kc, ReadOnlySpan<nint> rowStarts, int columnStride, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         var tile = stackalloc float[Mr * 8];
         new Span<float>(tile, Mr * 8).Clear();
@@ -389,7 +400,7 @@ internal static unsafe class Gemm
         {
             for (var r = 0; r < Mr; r++)
             {
-                var av = a[p * Mr + r];
+                var av = ((float*)rowStarts[r])[(long)p * columnStride];
                 for (var j = 0; j < 8; j++)
                 {
                     tile[r * 8 + j] = MathF.FusedMultiplyAdd(av, b[p * 8 + j], tile[r * 8 + j]);

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sweep.Model.Kernels;
 
@@ -10,39 +12,101 @@ internal static class MaxPoolKernels
 {
     /// <param name="x">Shape: [batch, C, H, W].</param>
     /// <param name="y">Shape: [batch, C, OH, OW]; overwritten.</param>
-    /// <param name="argMax">Shape: [batch, C, OH, OW]; overwritten with the index into x of each maximum.</param>
-    public static void Forward(ReadOnlySpan<float> x, PoolGeometry g, int batch, Span<float> y, Span<int> argMax)
+    /// <param name="argMax">Shape: [batch, C, OH, OW]; overwritten with the index within its input plane of each maximum.</param>
+    public static unsafe void Forward(ReadOnlySpan<float> x, PoolGeometry g, int batch, Span<float> y, Span<int> argMax)
     {
-        int oh = g.OutHeight, ow = g.OutWidth, planeIn = g.Height * g.Width;
-        var o = 0;
-        for (var plane = 0; plane < batch * g.Channels; plane++)
+        int oh = g.OutHeight, ow = g.OutWidth, width = g.Width, planeIn = g.Height * width, window = g.Window, stride = g.Stride;
+        var planes = batch * g.Channels;
+        if (x.Length < planes * planeIn || y.Length < planes * oh * ow || argMax.Length < planes * oh * ow)
         {
-            var baseIndex = plane * planeIn;
-            for (var i = 0; i < oh; i++)
+            throw new ArgumentException($"Max-pool buffers too small for {batch} images of {g.Channels}x{g.Height}x{width}.");
+        }
+        fixed (float* xStart = x, yStart = y)
+        fixed (int* argStart = argMax)
+        {
+            var yp = yStart;
+            var ap = argStart;
+            for (var plane = 0; plane < planes; plane++)
             {
-                for (var j = 0; j < ow; j++, o++)
+                var xp = xStart + (long)plane * planeIn;
+                for (var i = 0; i < oh; i++)
                 {
-                    var top = baseIndex + i * g.Stride * g.Width + j * g.Stride;
-                    var best = top;
-                    var bestValue = x[top];
-                    for (var a = 0; a < g.Window; a++)
+                    var top = i * stride * width;
+                    if (window == 2)
                     {
-                        var line = top + a * g.Width;
-                        for (var b = 0; b < g.Window; b++)
+                        var j = 0;
+                        if (stride == 2 && Avx512F.IsSupported)
                         {
-                            var v = x[line + b];
-                            if (v > bestValue)
+                            for (; j + 16 <= ow; j += 16, yp += 16, ap += 16)
                             {
-                                bestValue = v;
-                                best = line + b;
+                                Pool2x2Stride2(xp + top + 2 * j, width, top + 2 * j, yp, ap);
                             }
                         }
+                        // The paper's 2×2 pool, unrolled and branch-free (comparisons become 0/1 indices: random data
+                        // defeats the branch predictor); ties keep the first maximum in row-major window order.
+                        for (; j < ow; j++, yp++, ap++)
+                        {
+                            var index = top + j * stride;
+                            var upper = xp[index + 1] > xp[index] ? 1 : 0;
+                            var lower = xp[index + width + 1] > xp[index + width] ? 1 : 0;
+                            var takeLower = xp[index + width + lower] > xp[index + upper] ? 1 : 0;
+                            var best = index + upper + takeLower * (width + lower - upper);
+                            *yp = xp[best];
+                            *ap = best;
+                        }
+                        continue;
                     }
-                    y[o] = bestValue;
-                    argMax[o] = best - baseIndex;
+                    for (var j = 0; j < ow; j++, yp++, ap++)
+                    {
+                        var corner = top + j * stride;
+                        var best = corner;
+                        var value = xp[corner];
+                        for (var a = 0; a < window; a++)
+                        {
+                            var line = corner + a * width;
+                            for (var b = 0; b < window; b++)
+                            {
+                                if (xp[line + b] > value)
+                                {
+                                    value = xp[line + b];
+                                    best = line + b;
+                                }
+                            }
+                        }
+                        *yp = value;
+                        *ap = best;
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>Sixteen outputs of a 2×2 stride-2 pool at once: even and odd columns are separated with a
+    /// two-register permute, then compared exactly as the scalar loop does (first maximum wins ties).</summary>
+    /// <param name="x">Top-left input of the first window.</param>
+    /// <param name="index">Plane index of <paramref name="x"/>.</param>
+    private static unsafe void Pool2x2Stride2(float* x, int width, int index, float* y, int* argMax)
+    {
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512<int>.One;
+        var top0 = Vector512.Load(x);
+        var top1 = Vector512.Load(x + 16);
+        var bottom0 = Vector512.Load(x + width);
+        var bottom1 = Vector512.Load(x + width + 16);
+        var v0 = Avx512F.PermuteVar16x32x2(top0, even, top1);
+        var v1 = Avx512F.PermuteVar16x32x2(top0, odd, top1);
+        var v2 = Avx512F.PermuteVar16x32x2(bottom0, even, bottom1);
+        var v3 = Avx512F.PermuteVar16x32x2(bottom0, odd, bottom1);
+        var upper = Vector512.GreaterThan(v1, v0);
+        var upperValue = Vector512.ConditionalSelect(upper, v1, v0);
+        var lower = Vector512.GreaterThan(v3, v2);
+        var lowerValue = Vector512.ConditionalSelect(lower, v3, v2);
+        var takeLower = Vector512.GreaterThan(lowerValue, upperValue);
+        Vector512.ConditionalSelect(takeLower, lowerValue, upperValue).Store(y);
+        var upperIndex = Vector512<int>.One & upper.AsInt32();
+        var lowerIndex = Vector512.Create(width) + (Vector512<int>.One & lower.AsInt32());
+        var offset = Vector512.ConditionalSelect(takeLower.AsInt32(), lowerIndex, upperIndex);
+        (Vector512.Create(index) + even + offset).Store(argMax);
     }
 
     /// <param name="dy">Shape: [batch, C, OH, OW].</param>

@@ -50,13 +50,11 @@ internal sealed class Conv2dLayer<T> : Layer<T>
         if (_workers.Count == 1)
         {
             ForwardImages(0, 0, batch);
-            return;
         }
-        _workers.Run(w =>
+        else
         {
-            var (start, end) = _workers.Range(batch, w);
-            ForwardImages(w, start, end);
-        });
+            ForwardParallel(batch);
+        }
     }
 
     public override void Backward(int batch)
@@ -72,16 +70,26 @@ internal sealed class Conv2dLayer<T> : Layer<T>
         }
         else
         {
-            _workers.Run(w =>
-            {
-                var (start, end) = _workers.Range(batch, w);
-                BackwardImages(w, start, end);
-            });
+            BackwardParallel(batch);
         }
         // eq. 55 sums over the batch: add the per-image blocks in image order, whatever the thread count.
         Elementwise.AddBlocks(_weightGradPerImage, batch, _geometry.WeightCount, AsSingle(WeightGradients));
         Elementwise.AddBlocks(_biasGradPerImage, batch, _geometry.Filters, AsSingle(BiasGradients));
     }
+
+    // The lambdas live in their own methods: a captured parameter allocates its closure on entry to the
+    // method that declares it, and the single-thread path must not allocate.
+    private void ForwardParallel(int batch) => _workers.Run(w =>
+    {
+        var (start, end) = _workers.Range(batch, w);
+        ForwardImages(w, start, end);
+    });
+
+    private void BackwardParallel(int batch) => _workers.Run(w =>
+    {
+        var (start, end) = _workers.Range(batch, w);
+        BackwardImages(w, start, end);
+    });
 
     private void ForwardImages(int worker, int start, int end)
     {

@@ -36,13 +36,11 @@ internal sealed class DenseLayer<T> : Layer<T>
         if (_workers.Count == 1)
         {
             ForwardColumns(batch, 0, _outputs);
-            return;
         }
-        _workers.Run(w =>
+        else
         {
-            var (start, end) = _workers.Range(_outputs, w, Gemm.Nr);
-            ForwardColumns(batch, start, end);
-        });
+            ForwardParallel(batch);
+        }
     }
 
     public override void Backward(int batch)
@@ -58,15 +56,25 @@ internal sealed class DenseLayer<T> : Layer<T>
         }
         else
         {
-            _workers.Run(w =>
-            {
-                var (outStart, outEnd) = _workers.Range(_outputs, w, Gemm.Nr);
-                var (inStart, inEnd) = _workers.Range(_inputs, w, Gemm.Nr);
-                BackwardColumns(batch, outStart, outEnd, inStart, inEnd);
-            });
+            BackwardParallel(batch);
         }
         DenseKernels.BackwardBias(AsSingle(DY), batch, _outputs, AsSingle(BiasGradients));
     }
+
+    // The lambdas live in their own methods: a captured parameter allocates its closure on entry to the
+    // method that declares it, and the single-thread path must not allocate.
+    private void ForwardParallel(int batch) => _workers.Run(w =>
+    {
+        var (start, end) = _workers.Range(_outputs, w, Gemm.Nr);
+        ForwardColumns(batch, start, end);
+    });
+
+    private void BackwardParallel(int batch) => _workers.Run(w =>
+    {
+        var (outStart, outEnd) = _workers.Range(_outputs, w, Gemm.Nr);
+        var (inStart, inEnd) = _workers.Range(_inputs, w, Gemm.Nr);
+        BackwardColumns(batch, outStart, outEnd, inStart, inEnd);
+    });
 
     private void ForwardColumns(int batch, int start, int end)
     {

@@ -22,8 +22,10 @@ namespace Sweep.Model.Training;
 /// and at the last step.</para>
 /// <para>Final metrics: Train on at most <see cref="TrainMetricsLimit"/> train-split images, evenly spaced
 /// (index i·n/limit), Dev on the whole dev split, Test on the whole test set. A diverged run reports the metrics of
-/// the weights at its last dev evaluation (or its initial weights); a cancelled run reports no metrics, only its
-/// curve, and raises a checkpoint to resume from. <see cref="TrainingResult.WallSeconds"/> is the time of this
+/// the weights at its last dev evaluation (or its initial weights) and raises no final checkpoint (there is
+/// nothing to resume); a cancelled run reports no metrics, only its curve, and raises a checkpoint to resume from.
+/// A completed run raises a final checkpoint too. Bit-for-bit results hold on one machine: the kernels chosen
+/// (AVX-512 or not) depend on the CPU. <see cref="TrainingResult.WallSeconds"/> is the time of this
 /// <see cref="Run"/> call.</para>
 /// </remarks>
 public sealed class TrainingSession
@@ -137,6 +139,10 @@ public sealed class TrainingSession
             if (evaluated)
             {
                 dev = EvaluateDev();
+                if (AllFinite(_network.Parameters))
+                {
+                    _network.Parameters.CopyTo(_lastGood, 0);
+                }
             }
             _curve.Add(new CurvePoint(_step, cost, accuracy, dev));
             if (callbacks?.Progress is { } progress && (evaluated || _step % progressEvery == 0))
@@ -237,7 +243,7 @@ public sealed class TrainingSession
         return (cost, correct / (double)batch);
     }
 
-    /// <summary>Evaluates the dev split, updates the early-stopping state and the last good weights.</summary>
+    /// <summary>Evaluates the dev split and updates the early-stopping state (nothing without a dev split).</summary>
     private double EvaluateDev()
     {
         if (_devIndices.Length == 0)
@@ -246,10 +252,6 @@ public sealed class TrainingSession
         }
         var (accuracy, _) = Evaluate(_data.Train, _devIndices, withPredictions: false);
         _lastDevAccuracy = accuracy;
-        if (AllFinite(_network.Parameters))
-        {
-            _network.Parameters.CopyTo(_lastGood, 0);
-        }
         if (accuracy > _bestDev + _options.MinDelta)
         {
             _bestDev = accuracy;

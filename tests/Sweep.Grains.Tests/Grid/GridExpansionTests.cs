@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
 using Sweep.Model.Training;
@@ -120,11 +121,29 @@ public sealed class GridExpansionTests
 
         Assert.All(definition.Trials, t =>
         {
-            var spec = ArchitectureSpec.Parse(t.ArchitectureText, t.Filters == 0 ? null : t.Filters);
+            var spec = TrialArchitecture.Parse(t);
             Assert.Equal(t.Filters > 0, spec.HasConvolution);
+            Assert.Equal(spec.Text, ArchitectureSpec.Parse(t.ArchitectureText, t.Filters > 0 ? t.Filters : null).Text);
             Assert.Equal(spec.Text, ArchitectureSpec.Parse(spec.Text).Text);
         });
         Assert.Equal(["dnn", "cnn", "cnn2"], definition.Trials.Select(t => t.ArchitectureText).Distinct().Take(3));
+    }
+
+    [Fact]
+    public void TrialArchitecture_GivesEachTrialItsFilterCount()
+    {
+        var definition = Compile("""
+            { "name": "p", "datasets": ["mnist"], "filters": [4, 8],
+              "architectures": ["cnn", { "name": "deep", "spec": "conv16k3p1-conv5k3p1-dense64" }] }
+            """);
+
+        Assert.Equal(4, definition.Trials.Length);
+        Assert.All(definition.Trials, t =>
+        {
+            var text = TrialArchitecture.Parse(t).Text;
+            Assert.StartsWith($"conv{t.Filters}k", text, StringComparison.Ordinal);
+            Assert.Equal(t.Architecture == "deep", text.Contains("-conv5k3", StringComparison.Ordinal));
+        });
     }
 
     [Fact]
@@ -216,6 +235,17 @@ public sealed class GridExpansionTests
     }
 
     [Fact]
+    public void TildeInADatasetPath_IsTheHomeDirectory()
+    {
+        var definition = Compile("""
+            { "name": "t", "architectures": ["dnn"], "datasets": [ { "name": "x", "format": "mnist", "path": "~/data/mnist" } ] }
+            """);
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.GetFullPath(Path.Combine(home, "data", "mnist")), Assert.Single(definition.Trials).Dataset.Path);
+    }
+
+    [Fact]
     public void AbsoluteDatasetPath_IsKept()
     {
         var absolute = Path.Combine(Path.GetTempPath(), "elsewhere", "cifar");
@@ -242,6 +272,14 @@ public sealed class GridExpansionTests
     }
 
     [Fact]
+    public void ByteOrderMark_IsIgnored()
+    {
+        const string grid = """{ "name": "t", "datasets": ["mnist"], "architectures": ["dnn"] }""";
+
+        Assert.Equal(Compile(grid).GridHash, Compile("\uFEFF" + grid).GridHash);
+    }
+
+    [Fact]
     public void TrialLimit_AllowsExactlyTheMaximum()
     {
         var seeds = string.Join(",", Enumerable.Range(0, 50_000));
@@ -249,7 +287,7 @@ public sealed class GridExpansionTests
             { "name": "big", "datasets": ["mnist"], "architectures": ["dnn"], "learningRates": [0.1, 0.2], "seeds": [{{seeds}}] }
             """);
 
-        Assert.Equal(Sweep.Grains.Grid.GridLimits.MaxTrials, definition.Trials.Length);
+        Assert.Equal(GridLimits.MaxTrials, definition.Trials.Length);
     }
 
     [Fact]
@@ -279,7 +317,7 @@ public sealed class GridExpansionTests
     [Fact]
     public void QuickstartExample_CompilesToASmallSyntheticSweep()
     {
-        var definition = Sweep.Grains.Grid.GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "quickstart.json"));
+        var definition = GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "quickstart.json"));
 
         Assert.Equal("quickstart", definition.SweepId);
         Assert.InRange(definition.Trials.Length, 8, 12);
@@ -294,7 +332,7 @@ public sealed class GridExpansionTests
     [Fact]
     public void PaperExample_CompilesWithThePapersStepsPerDataset()
     {
-        var definition = Sweep.Grains.Grid.GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "paper.json"));
+        var definition = GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "paper.json"));
 
         var steps = definition.Trials.GroupBy(t => t.Dataset.Name).ToDictionary(g => g.Key, g => g.Select(t => t.Training.Steps).Distinct().Single());
         Assert.Equal(new Dictionary<string, int> { ["mnist"] = 2000, ["cifar10"] = 10_000, ["svhn"] = 20_000 }, steps);

@@ -51,6 +51,9 @@ public sealed class KernelEquivalenceTests
     [InlineData(5, 16, 16, 3, 3, 1, 1)]
     [InlineData(2, 40, 3, 6, 3, 1, 2)]
     [InlineData(2, 7, 7, 2, 3, 1, 3)]
+    [InlineData(2, 5, 32, 6, 3, 1, 1)]
+    [InlineData(1, 4, 64, 3, 3, 1, 1)]
+    [InlineData(3, 6, 36, 8, 5, 1, 0)]
     public void Conv2dForwardAndBackward_MatchScalarReference_ForBothAlgorithms(int c, int h, int w, int f, int k, int s, int p)
     {
         var g = new Conv2dGeometry(c, h, w, f, k, s, p);
@@ -118,11 +121,21 @@ public sealed class KernelEquivalenceTests
     [InlineData(1, 9, 5, 3, 3)]
     [InlineData(2, 6, 9, 2, 1)]
     [InlineData(1, 1, 1, 1, 1)]
+    [InlineData(3, 36, 34, 2, 2)]
+    [InlineData(2, 33, 65, 2, 2)]
+    [InlineData(2, 10, 40, 2, 3)]
     public void MaxPoolForwardAndBackward_MatchScalarReference(int c, int h, int w, int window, int stride)
     {
         const int batch = 2;
         var g = new PoolGeometry(c, h, w, window, stride);
         var x = TestArrays.RandomFloats(batch * g.InputSize, 1);
+        CheckPool(g, batch, x);
+        // Only three distinct values: ties everywhere, which must resolve to the same (first) maximum.
+        CheckPool(g, batch, x.Select(v => MathF.Round(v)).ToArray());
+    }
+
+    private static void CheckPool(PoolGeometry g, int batch, float[] x)
+    {
         var dy = TestArrays.RandomFloats(batch * g.OutputSize, 2);
         var yRef = new float[batch * g.OutputSize];
         MaxPoolKernels.ForwardReference<float>(x, g, batch, yRef);

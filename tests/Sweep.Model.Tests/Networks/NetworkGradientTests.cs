@@ -96,6 +96,32 @@ public sealed class NetworkGradientTests
         Assert.True(Math.Abs(outputDeviation / Math.Sqrt(2.0 / 300) - 1) < 0.1, $"output deviation {outputDeviation}");
     }
 
+    [Theory]
+    [InlineData("dense32-dense16")]
+    [InlineData("conv4k3s1p1-pool2s2-conv3k3s2p1-dense16")]
+    public void TrainingStep_AllocatesNothingOnTheManagedHeap(string text)
+    {
+        var network = new Network<float>(ArchitectureSpec.Parse(text), new ImageShape(3, 12, 12), 10, 16, Activation.Elu, 1.0, threads: 1);
+        network.InitializeHe(new RandomGenerator(1, 2));
+        var labels = Enumerable.Range(0, 16).Select(i => i % 10).ToArray();
+        var m = new float[network.Parameters.Length];
+        var v = new float[network.Parameters.Length];
+        void Step(int t)
+        {
+            network.Forward(labels, 16);
+            network.ZeroGradients();
+            network.Backward(labels, 16);
+            Sweep.Model.Optimizers.OptimizerKernels.AdamStep(network.ParameterGradients, t, 1e-3, 0.9, 0.999, 1e-8, network.Parameters, m, v);
+        }
+        Step(1);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var t = 2; t < 6; t++)
+        {
+            Step(t);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     /// <summary>Random non-zero biases so that the check also covers paths He init leaves at zero.</summary>
     private static void Perturb(double[] parameters)
     {

@@ -118,6 +118,24 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void DivergedRun_ResumedFromACheckpoint_ReportsTheSameLastGoodMetrics()
+    {
+        var options = Small with { LearningRate = 1e30, Steps = 50, EvalEvery = 1, CheckpointEvery = 1 };
+        var arch = ArchitectureSpec.Parse("dense32-dense32");
+        byte[]? first = null;
+        var uninterrupted = TrainingSession.Create(arch, options, Data)
+            .Run(new TrainingCallbacks { Checkpoint = (step, bytes) => first ??= bytes }, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Diverged, uninterrupted.Outcome);
+        Assert.NotNull(first);
+
+        var resumed = TrainingSession.Resume(first, Data).Run(null, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Diverged, resumed.Outcome);
+        Assert.Equal(uninterrupted.Steps, resumed.Steps);
+        Assert.Equal(uninterrupted.Curve, resumed.Curve);
+        Assert.Equal(uninterrupted.TestPredictions!.Probabilities, resumed.TestPredictions!.Probabilities);
+    }
+
+    [Fact]
     public void Curve_RecordsEveryStep_WithDevAccuracyOnlyAtEvaluations()
     {
         var progress = new List<TrainingProgress>();
@@ -161,6 +179,37 @@ public sealed class TrainingSessionTests
         Assert.Equal(TrialOutcome.Completed, result.Outcome);
         Assert.True(result.Test!.Accuracy >= 0.9, $"test accuracy {result.Test.Accuracy}");
         Assert.True(result.Curve[^1].DevAccuracy >= 0.9, $"dev accuracy {result.Curve[^1].DevAccuracy}");
+    }
+
+    [Fact]
+    public void WithoutADevSplit_TrainsAndReportsNoDevMetrics()
+    {
+        var result = TrainingSession.Create(Cnn2Like, Small with { DevSize = 0, Patience = 1 }, Data).Run(null, CancellationToken.None);
+        Assert.Equal(TrialOutcome.Completed, result.Outcome);
+        Assert.Equal(40, result.Steps);
+        Assert.Null(result.Dev);
+        Assert.Null(result.DevPredictions);
+        Assert.All(result.Curve, p => Assert.True(double.IsNaN(p.DevAccuracy)));
+        Assert.Equal(600, result.Train!.Count);
+    }
+
+    [Fact]
+    public void SgdWithElu_LearnsThePatternSet()
+    {
+        var data = PatternData.Create(new ImageShape(1, 12, 12), 2000, 400, seed: 6);
+        var options = new TrainingOptions
+        {
+            LearningRate = 0.05,
+            Optimizer = OptimizerKind.Sgd,
+            Activation = Activation.Elu,
+            Seed = 2,
+            BatchSize = 32,
+            Steps = 400,
+            EvalEvery = 200,
+            DevSize = 200,
+        };
+        var result = TrainingSession.Create(ArchitectureSpec.Parse("conv8k3s1p1-pool2s2-dense32"), options, data).Run(null, CancellationToken.None);
+        Assert.True(result.Test!.Accuracy >= 0.85, $"test accuracy {result.Test.Accuracy}");
     }
 
     [Fact]
