@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Sweep.Client.Commands;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
@@ -38,8 +39,13 @@ public static class SweepCli
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction || (parse.Errors.Count > 0 && parse.Action is null))
         {
-            var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? [] : new[] { parse.CommandResult.Command.Name });
-            await console.Error.WriteLineAsync($"sweep: {OneLine(parse.Errors[0].Message)} (see 'sweep {command}{(command.Length > 0 ? " " : "")}--help')");
+            var path = new List<string>();
+            for (var result = parse.CommandResult; result.Command is not RootCommand; result = (CommandResult)result.Parent!)
+            {
+                path.Insert(0, result.Command.Name);
+            }
+            path.Add("--help");
+            await console.Error.WriteLineAsync($"sweep: {OneLine(parse.Errors[0].Message)} (see 'sweep {string.Join(' ', path)}')");
             return 2;
         }
         var verbose = parse.GetValue(CommonOptions.Verbose);

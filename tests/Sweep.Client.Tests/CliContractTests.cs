@@ -116,4 +116,40 @@ public sealed class CliContractTests
         Assert.Single(run.ErrorLines);
         Assert.Contains("--postgres", run.Error);
     }
+
+    [Fact]
+    public async Task TrialsJson_OfASubmittedButUnrunSweep_HasNullMetricsAndPendingStatus()
+    {
+        using var dir = new TempDirectory();
+        var grid = dir.File("tiny.json", TinyGrids.Valid);
+        var store = new Sweep.Grains.Storage.LocalDirectorySweepStore(dir.Path);
+        await store.CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid), TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync("trials", "tiny", "--format", "json", "--store", dir.Path);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal("pending", r.GetProperty("status").GetString()));
+        Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("testAccuracy").ValueKind));
+    }
+
+    [Fact]
+    public async Task CancelEmbedded_MarksEveryUnfinishedTrialCancelled()
+    {
+        using var dir = new TempDirectory();
+        var grid = dir.File("tiny.json", TinyGrids.Valid);
+        var store = new Sweep.Grains.Storage.LocalDirectorySweepStore(dir.Path);
+        await store.CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid), TestContext.Current.CancellationToken);
+
+        var cancel = await CliRun.RunAsync("cancel", "tiny", "--store", dir.Path);
+        var status = await CliRun.RunAsync("status", "tiny", "--format", "json", "--store", dir.Path);
+
+        Assert.Equal(0, cancel.ExitCode);
+        Assert.Contains("4 unfinished trial(s) cancelled", cancel.Out);
+        using var json = System.Text.Json.JsonDocument.Parse(status.Out);
+        Assert.Equal(4, json.RootElement.GetProperty("cancelled").GetInt32());
+        Assert.Equal("finished", json.RootElement.GetProperty("state").GetString());
+    }
 }

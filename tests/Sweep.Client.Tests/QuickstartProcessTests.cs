@@ -19,6 +19,8 @@ public sealed class QuickstartProcessTests
 
         var submit = await SweepProcess.RunAsync(dir.Path, timeout, "submit", grid);
         var board = await SweepProcess.RunAsync(dir.Path, timeout, "leaderboard", "--format", "json");
+        var status = await SweepProcess.RunAsync(dir.Path, timeout, "status", "tiny", "--format", "json");
+        var trials = await SweepProcess.RunAsync(dir.Path, timeout, "trials", "tiny", "--format", "json");
 
         Assert.True(submit.ExitCode == 0, $"submit exit {submit.ExitCode}: {submit.Error}");
         Assert.Contains("sweep tiny: 4 trials", submit.Out);
@@ -37,6 +39,15 @@ public sealed class QuickstartProcessTests
             Assert.Equal(40, row.GetProperty("steps").GetInt32());
             Assert.InRange(row.GetProperty("testAccuracy").GetDouble(), 0, 1);
         }
+        using var statusJson = JsonDocument.Parse(status.Out);
+        Assert.Equal("finished", statusJson.RootElement.GetProperty("state").GetString());
+        Assert.Equal(4, statusJson.RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(4, statusJson.RootElement.GetProperty("completed").GetInt32());
+        using var trialsJson = JsonDocument.Parse(trials.Out);
+        Assert.Equal(
+            rows.Select(r => r.GetProperty("trialId").GetString()).Order(),
+            trialsJson.RootElement.EnumerateArray().Select(r => r.GetProperty("trialId").GetString()).Order());
+        Assert.All(trialsJson.RootElement.EnumerateArray(), r => Assert.Equal(JsonValueKind.Number, r.GetProperty("testAccuracy").ValueKind));
         var accuracies = rows.Select(r => r.GetProperty("testAccuracy").GetDouble()).ToList();
         Assert.Equal(accuracies.OrderDescending(), accuracies);
         Assert.Equal(["cnn", "dnn"], rows.Select(r => r.GetProperty("architecture").GetString()).Distinct().Order());

@@ -28,6 +28,26 @@ public static class SweepProcess
 
     public static async Task<CliRun> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
     {
+        using var process = Start(workingDirectory, args);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sweep {string.Join(' ', args)} did not end within {timeout.TotalSeconds:0} s; stderr: {await stderr}");
+        }
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the CLI with redirected output; the caller reads or discards it and ends the process.</summary>
+    public static Process Start(string workingDirectory, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -43,20 +63,6 @@ public static class SweepProcess
         }
         start.Environment.Remove("SWEEP_POSTGRES");
         start.Environment.Remove("SWEEP_HOME");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sweep {string.Join(' ', args)} did not end within {timeout.TotalSeconds:0} s; stderr: {await stderr}");
-        }
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 }

@@ -28,13 +28,40 @@ internal static class TrialsCommand
         {
             if (results.TryGetValue(t.TrialId, out var row))
             {
-                return row;
+                return TrialRow.From(row);
             }
             var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
-            return new LeaderboardRow(t.TrialId, t.SweepId, t.Dataset.Name, t.Architecture, t.Filters, t.LearningRate, t.Seed,
-                status, steps, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+            return TrialRow.Unfinished(t, status, steps);
         }).ToList();
-        LeaderboardCommand.Write(console, rows, format);
+        if (format == "json")
+        {
+            Json.Write(console.Out, rows);
+            return 0;
+        }
+        var csv = format == "csv";
+        var table = csv
+            ? new Table("trialId", "sweepId", "dataset", "architecture", "filters", "learningRate", "seed", "status", "steps",
+                "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds")
+            : new Table("trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds");
+        foreach (var r in rows)
+        {
+            var status = r.Status.ToString().ToLowerInvariant();
+            if (csv)
+            {
+                table.Add(r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
+                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+                continue;
+            }
+            table.Add(r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+        }
+        if (csv)
+        {
+            table.WriteCsv(console.Out);
+        }
+        else
+        {
+            table.WriteText(console.Out);
+        }
         return 0;
     }
 }

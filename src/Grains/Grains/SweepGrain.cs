@@ -213,14 +213,15 @@ public sealed class SweepGrain(
                 entry.Status = stored.Status;
                 entry.Steps = stored.Steps;
             }
-            if (entry.Status == TrialStatus.Running)
+            if (entry.Status == TrialStatus.Running && options.RunningTrialGrace > TimeSpan.Zero)
             {
-                // It may still be training on a live silo (this activation is new, not the trial): give it one
-                // lease period to report before handing it out again.
-                entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+                // It may still be training on a live silo (this activation is new, not the trial): give it time
+                // to report before handing it out again.
+                entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.RunningTrialGrace;
             }
-            else if (entry.Status == TrialStatus.Pending)
+            else if (!entry.Status.IsFinished())
             {
+                entry.Status = TrialStatus.Pending;
                 _pending.Enqueue(spec.TrialId);
             }
             _trials[spec.TrialId] = entry;

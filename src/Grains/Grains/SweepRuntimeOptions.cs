@@ -9,6 +9,12 @@ public sealed class SweepRuntimeOptions
     /// <summary>A lease not renewed for this long is given back to the queue (its silo is presumed dead).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a fresh coordinator waits for a trial the store says is running to report before handing it out
+    /// again (it may still be training on a live silo). Zero for an embedded silo, which is alone.
+    /// </summary>
+    public TimeSpan RunningTrialGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a running trial reports progress (which renews its lease).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 

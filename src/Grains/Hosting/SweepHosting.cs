@@ -48,6 +48,7 @@ public static class SweepHosting
     {
         TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
         DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
+        RunningTrialGrace = options.IsCluster ? TimeSpan.FromSeconds(30) : TimeSpan.Zero,
     };
 
     /// <summary>
@@ -155,6 +156,8 @@ public static class SweepHosting
         if (verbose)
         {
             logging.SetMinimumLevel(LogLevel.Information);
+            // Orleans' placement retries log every attempt at Information through Polly.
+            logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
         else

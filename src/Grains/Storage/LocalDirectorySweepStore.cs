@@ -12,7 +12,7 @@ namespace Sweep.Grains.Storage;
 /// <code>
 /// sweeps/{sweepId}/sweep.swf                 the SweepDefinition (JSON, sealed)
 /// sweeps/{sweepId}/study.swf                 the study report (JSON text, sealed)
-/// trials/{trialId}/status.swf                status and steps (JSON, sealed)
+/// trials/{trialId}/status.swf                status and steps (JSON, sealed); trial directories appear on first write
 /// trials/{trialId}/checkpoint-{step:D10}.swf checkpoint bytes (sealed; the newest two by step are kept)
 /// trials/{trialId}/result.bin                the result, written once (see ResultFile)
 /// </code>
@@ -60,11 +60,6 @@ public sealed class LocalDirectorySweepStore : ISweepStore
             return SweepValidation.SameOrConflict(existing.Definition, sweep);
         }
 
-        foreach (var trial in sweep.Trials)
-        {
-            Directory.CreateDirectory(TrialDirectory(trial.TrialId));
-        }
-
         var json = JsonSerializer.SerializeToUtf8Bytes(sweep, StorageCodec.Json);
         Directory.CreateDirectory(SweepDirectory(sweep.SweepId));
         if (!await SealedFile.WriteAsync(SweepPath(sweep.SweepId), 0, sweep.CreatedAt, json, overwrite: false, cancellationToken))
@@ -107,8 +102,8 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     {
         StorageCodec.ValidateId(trialId, "trial id");
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        await RequireTrialAsync(trialId, cancellationToken);
         using var held = await LockAsync(trialId, cancellationToken);
-        RequireTrial(trialId);
         if (File.Exists(ResultPath(trialId)))
         {
             return;
@@ -148,8 +143,8 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     {
         StorageCodec.ValidateId(trialId, "trial id");
         ArgumentOutOfRangeException.ThrowIfNegative(step);
+        await RequireTrialAsync(trialId, cancellationToken);
         using var held = await LockAsync(trialId, cancellationToken);
-        RequireTrial(trialId);
         await SealedFile.WriteAsync(CheckpointPath(trialId, step), step, DateTimeOffset.UtcNow, data, overwrite: true, cancellationToken);
         foreach (var (_, path) in Checkpoints(trialId).Skip(CheckpointsKept))
         {
@@ -193,14 +188,8 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         ResultValidation.Validate(result);
         var row = result.Row;
         StorageCodec.ValidateId(row.SweepId, "sweep id");
+        var spec = await RequireTrialAsync(row.TrialId, cancellationToken);
         using var held = await LockAsync(row.TrialId, cancellationToken);
-        RequireTrial(row.TrialId);
-        var stored = await LoadSweepAsync(row.SweepId, cancellationToken);
-        if (stored is null || !stored.Trials.TryGetValue(row.TrialId, out var spec))
-        {
-            throw new KeyNotFoundException($"Trial '{row.TrialId}' is not part of sweep '{row.SweepId}' in {RootDirectory}.");
-        }
-
         ResultValidation.MatchesTrial(row, spec.SweepId, spec.Dataset.Name, spec.Architecture, spec.Filters, spec.LearningRate, spec.Seed);
         if (File.Exists(ResultPath(row.TrialId)))
         {
@@ -328,12 +317,39 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         await SealedFile.WriteAsync(StatusPath(trialId), steps, DateTimeOffset.UtcNow, json, overwrite: true, cancellationToken);
     }
 
-    private void RequireTrial(string trialId)
+    /// <summary>The trial's spec, its directory created; throws if no stored sweep lists the trial.</summary>
+    private async Task<TrialSpec> RequireTrialAsync(string trialId, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(TrialDirectory(trialId)))
+        var spec = await FindTrialAsync(trialId, cancellationToken)
+            ?? throw new KeyNotFoundException($"Trial '{trialId}' is not part of any sweep in {RootDirectory}.");
+        Directory.CreateDirectory(TrialDirectory(trialId));
+        return spec;
+    }
+
+    private async Task<TrialSpec?> FindTrialAsync(string trialId, CancellationToken cancellationToken)
+    {
+        // Trial ids start with "{sweepId}." by convention (TrialSpec): try those prefixes before looking everywhere.
+        for (var dot = trialId.IndexOf('.'); dot > 0; dot = trialId.IndexOf('.', dot + 1))
         {
-            throw new KeyNotFoundException($"Trial '{trialId}' is not part of any sweep in {RootDirectory}.");
+            var candidate = trialId[..dot];
+            if (candidate is not "." and not ".."
+                && await LoadSweepAsync(candidate, cancellationToken) is { } stored
+                && stored.Trials.TryGetValue(trialId, out var spec))
+            {
+                return spec;
+            }
         }
+
+        foreach (var directory in Directory.EnumerateDirectories(_sweepsDirectory))
+        {
+            if (await LoadSweepAsync(Path.GetFileName(directory), cancellationToken) is { } stored
+                && stored.Trials.TryGetValue(trialId, out var spec))
+            {
+                return spec;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Checkpoint files of a trial, newest (highest step) first.</summary>

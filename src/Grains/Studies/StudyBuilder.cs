@@ -17,6 +17,7 @@ namespace Sweep.Grains.Studies;
 ///   trials by seed.
 /// - Only Completed trials enter means. Diverged trials are listed and excluded. Pending, running, failed and
 ///   cancelled trials are listed as missing; a table row or comparison with any missing trial is incomplete.
+/// - Significance and robustness across seeds: see <see cref="ComparisonResult"/>.
 /// </remarks>
 public static class StudyBuilder
 {
@@ -297,7 +298,7 @@ public static class StudyBuilder
             ? Bootstrap(correctness, settings)
             : null;
 
-        var (significant, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, bootstrap, settings.Alpha);
+        var (significant, robust, verdict) = Judge(complete, missing.Count, seeds.Count, difference, mcnemar, bootstrap, settings.Alpha);
         return new ComparisonResult(
             study,
             baseline.Model,
@@ -313,35 +314,50 @@ public static class StudyBuilder
             mcnemar,
             bootstrap,
             significant,
+            robust,
             verdict);
     }
 
-    private static (bool? Significant, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, BootstrapSummary? bootstrap, double alpha)
+    private static (bool? Significant, bool? Robust, string Verdict) Judge(bool complete, int missing, int pairs, DifferenceEstimate? difference, McNemarSummary? mcnemar, BootstrapSummary? bootstrap, double alpha)
     {
         var level = $"{alpha * 100:0.##} %";
+        bool? robust = pairs >= 2 ? ExcludesZero(difference!.CiLow, difference.CiHigh) : null;
         if (!complete)
         {
-            return (null, $"INCOMPLETE: {missing} trial(s) without a result; numbers are provisional");
+            return (null, robust, $"INCOMPLETE: {missing} trial(s) without a result; numbers are provisional");
         }
 
         if (pairs == 0)
         {
-            return (null, "no paired trials: no seed has a completed trial on both sides");
+            return (null, null, "no paired trials: no seed has a completed trial on both sides");
         }
 
-        bool? significant = (pairs, mcnemar, bootstrap) switch
+        var (significant, basis) = (pairs, mcnemar, bootstrap) switch
         {
-            (1, { } m, _) => m.PooledPValue < alpha,
-            (1, null, _) => null,
-            (_, _, { } b) => ExcludesZero(difference!.CiLow, difference.CiHigh) && ExcludesZero(b.CiLow, b.CiHigh),
-            _ => ExcludesZero(difference!.CiLow, difference.CiHigh),
+            (1, { } m, _) => ((bool?)(m.PooledPValue < alpha), $"McNemar p = {StudyFormat.P(m.PooledPValue)}"),
+            (1, null, _) => (null, string.Empty),
+            (_, _, { } b) => (ExcludesZero(b.CiLow, b.CiHigh), ExcludesZero(b.CiLow, b.CiHigh) ? string.Empty : "the bootstrap CI includes 0"),
+            _ => (robust, "no test predictions: t CI over seeds"),
         };
-        return significant switch
+        if (significant is null)
         {
-            true => (true, $"significant at {level}"),
-            false => (false, $"not significant at {level}"),
-            null => (null, "undecidable: one seed and no test predictions"),
-        };
+            return (null, robust, "undecidable: one seed and no test predictions");
+        }
+
+        var verdict = significant.Value ? $"significant at {level}" : $"not significant at {level}";
+        var notes = new List<string>();
+        if (!significant.Value || mcnemar is null)
+        {
+            notes.Add(basis);
+        }
+
+        if (robust == false && (mcnemar is not null || bootstrap is not null))
+        {
+            notes.Add($"not robust across seeds: the t CI over {pairs} seeds includes 0");
+        }
+
+        notes.RemoveAll(string.IsNullOrEmpty);
+        return (significant, robust, notes.Count == 0 ? verdict : $"{verdict} ({string.Join("; ", notes)})");
     }
 
     private static bool ExcludesZero(double? low, double? high) => (low > 0 && high > 0) || (low < 0 && high < 0);

@@ -59,6 +59,12 @@ public static class StudyCommands
             await stderr.WriteLineAsync($"sweep study: cannot write the report to '{outDir}': {e.Message}");
             return 1;
         }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            // SkiaSharp's native library (the PNG charts) could not load on this machine.
+            await stderr.WriteLineAsync($"sweep study: cannot render the PNG charts ({e.GetBaseException().Message}); use --format json or csv, or md without --out.");
+            return 1;
+        }
 
         return 0;
     }

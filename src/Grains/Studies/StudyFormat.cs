@@ -17,6 +17,7 @@ internal static class StudyFormat
     public static string P(double? p) => p switch
     {
         null => "—",
+        < 1e-300 => "< 1E-300",
         < 1e-4 => p.Value.ToString("0.0E+0", CultureInfo.InvariantCulture),
         _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
     };

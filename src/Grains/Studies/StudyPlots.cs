@@ -111,7 +111,7 @@ public static class StudyPlots
         cost.LegendText = $"batch cost ({SmoothingWindow}-step mean)";
         cost.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "cost";
-        plot.ShowLegend(Alignment.MiddleRight);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 

@@ -1,6 +1,6 @@
 namespace Sweep.Grains.Tests.Cluster;
 
-/// <summary>One two-silo cluster (two trainer slots each) shared by the tests of <see cref="SweepClusterTests"/>.</summary>
+/// <summary>One two-silo cluster (two trainer slots each) shared by the tests of <see cref="ClusterCollection"/>.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public SweepTestCluster Sweep { get; private set; } = null!;

@@ -21,7 +21,8 @@ public sealed class SiloFailoverTests
         {
             foreach (var t in (await coordinator.GetTrialsAsync()).Where(t => t.Status == TrialStatus.Running && t.Silo == victim))
             {
-                if (await cluster.Store.LoadCheckpointAsync(t.TrialId, TestContext.Current.CancellationToken) is { Step: > 0 })
+                if (await cluster.Store.LoadCheckpointAsync(t.TrialId, TestContext.Current.CancellationToken) is { Step: > 0 } checkpoint
+                    && checkpoint.Step < t.TotalSteps / 2)
                 {
                     return t;
                 }

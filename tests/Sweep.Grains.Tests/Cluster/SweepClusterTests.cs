@@ -2,7 +2,8 @@ using Sweep.Grains.Contracts;
 
 namespace Sweep.Grains.Tests.Cluster;
 
-public sealed class SweepClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+[Collection(ClusterCollection.Name)]
+public sealed class SweepClusterTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -104,6 +105,26 @@ public sealed class SweepClusterTests(ClusterFixture fixture) : IClassFixture<Cl
             Assert.True(result.Row.Steps < spec.Training.Steps);
         }
         Assert.Null(await coordinator.LeaseAsync("any-silo"));
+    }
+
+    [Fact]
+    public async Task ATrialThatThrows_EndsFailedWithItsMessage_AndTheRestOfTheSweepCompletes()
+    {
+        var good = TestSweeps.Create("failing", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 10));
+        var missing = Path.Combine(Cluster.StoreDirectory, "no-such-dataset");
+        var broken = good.Trials[0] with { Dataset = new DatasetRef("files", DatasetKind.Files, Sweep.Model.Data.DatasetFormat.Mnist, missing) };
+        var sweep = good with { Trials = good.Trials.SetItem(0, broken) };
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+
+        var trials = (await coordinator.GetTrialsAsync()).ToDictionary(t => t.TrialId);
+        Assert.Equal(TrialStatus.Failed, trials[broken.TrialId].Status);
+        Assert.Contains(missing, trials[broken.TrialId].Error);
+        Assert.Equal(TrialStatus.Failed, (await Cluster.Store.GetResultAsync(broken.TrialId, TestContext.Current.CancellationToken))!.Row.Status);
+        Assert.Equal(TrialStatus.Completed, trials[sweep.Trials[1].TrialId].Status);
+        Assert.Equal(2, Cluster.Cluster.GetActiveSilos().Count());
     }
 
     private static Task WaitFinishedAsync(ISweepGrain coordinator) =>

@@ -7,6 +7,8 @@ public interface IPostgresProbeGrain : IGrainWithStringKey
 
     Task<int> GetAsync();
 
+    Task ClearAsync();
+
     Task RegisterReminderAsync(string name);
 
     Task UnregisterReminderAsync(string name);

@@ -57,6 +57,34 @@ public sealed class PostgresMigratorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Migrate_DatabaseWithForeignOrleansTables_FailsClearlyAndKeepsEarlierMigrations()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        await ScalarAsync<int>(connectionString, "CREATE TABLE OrleansQuery (QueryKey varchar(64) PRIMARY KEY, QueryText varchar(8000)); SELECT 1");
+
+        var error = await Assert.ThrowsAsync<PostgresMigrationException>(() => PostgresMigrator.MigrateAsync(connectionString, Ct));
+
+        Assert.Contains("0002_orleans_main.sql", error.Message);
+        Assert.Contains("already exists", error.Message);
+        Assert.Contains("fresh database", error.Message);
+        Assert.Equal(1L, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_AsARoleThatMayNotCreateTables_FailsNamingTheFix()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        var role = $"reader_{Guid.NewGuid():N}";
+        await ScalarAsync<int>(server.AdminConnectionString, $"CREATE ROLE \"{role}\" LOGIN; SELECT 1");
+        var asRole = new NpgsqlConnectionStringBuilder(connectionString) { Username = role }.ConnectionString;
+
+        var error = await Assert.ThrowsAsync<PostgresMigrationException>(() => PostgresMigrator.MigrateAsync(asRole, Ct));
+
+        Assert.Contains("42501", error.Message);
+        Assert.Contains("database owner", error.Message);
+    }
+
+    [Fact]
     public async Task Migrate_CreatesEveryOrleansQueryTheProvidersLoad()
     {
         var connectionString = await server.CreateMigratedDatabaseAsync(Ct);

@@ -12,6 +12,8 @@ public sealed class PostgresProbeGrain([PersistentState("probe", "sweep")] IPers
 
     public Task<int> GetAsync() => Task.FromResult(state.State.Value);
 
+    public Task ClearAsync() => state.ClearStateAsync();
+
     public Task RegisterReminderAsync(string name) =>
         this.RegisterOrUpdateReminder(name, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
 

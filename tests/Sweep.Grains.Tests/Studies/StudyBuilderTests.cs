@@ -74,7 +74,7 @@ public sealed class StudyBuilderTests
         var comparison = Assert.Single(report.Datasets[0].DenseVsConv);
         Assert.Equal(2 * 93.0 / 256, comparison.McNemar!.PooledPValue, 14);
         Assert.False(comparison.Significant);
-        Assert.Equal("not significant at 5 %", comparison.Verdict);
+        Assert.Equal("not significant at 5 % (McNemar p = 0.7266)", comparison.Verdict);
         Assert.True(comparison.Bootstrap!.CiLow < 0 && comparison.Bootstrap.CiHigh > 0, $"bootstrap CI {comparison.Bootstrap} should contain 0");
     }
 
@@ -97,6 +97,33 @@ public sealed class StudyBuilderTests
         Assert.Equal(0.11, comparison.Bootstrap!.Difference, 12);
         Assert.True(comparison.Bootstrap.CiLow > 0, $"bootstrap CI {comparison.Bootstrap} should exclude 0");
         Assert.True(comparison.Significant);
+        Assert.True(comparison.RobustAcrossSeeds);
+        Assert.Equal("significant at 5 %", comparison.Verdict);
+    }
+
+    [Fact]
+    public void Comparison_SignificantOnTheTestSetButNotAcrossTwoSeeds_SaysBoth()
+    {
+        var specs = new List<TrialSpec>();
+        var results = new List<TrialResultRecord>();
+        int[] extra = [30, 2];
+        for (var seed = 0; seed < 2; seed++)
+        {
+            var dnn = Spec("blobs", "dnn", 0, 0.001, seed);
+            var cnn = Spec("blobs", "cnn", 3, 0.001, seed);
+            var (b, c) = Discordant(100, 1, 1 + extra[seed], 50);
+            specs.AddRange([dnn, cnn]);
+            results.AddRange([Result(dnn, 0.6, 0.5, testCorrect: b), Result(cnn, 0.7, 0.6, testCorrect: c)]);
+        }
+
+        var comparison = Assert.Single(StudyBuilder.Build(SweepOf(specs), results).Datasets[0].DenseVsConv);
+
+        // Differences 0.30 and 0.02: t(0.975, 1) = 12.706 makes the seed interval far wider than the mean 0.16.
+        Assert.True(comparison.Difference!.CiLow < 0);
+        Assert.True(comparison.Bootstrap!.CiLow > 0, $"bootstrap CI {comparison.Bootstrap} should exclude 0");
+        Assert.True(comparison.Significant);
+        Assert.False(comparison.RobustAcrossSeeds);
+        Assert.Equal("significant at 5 % (not robust across seeds: the t CI over 2 seeds includes 0)", comparison.Verdict);
     }
 
     [Fact]
@@ -110,7 +137,8 @@ public sealed class StudyBuilderTests
         Assert.True(comparison.McNemar!.PooledPValue < 0.05);
         Assert.True(comparison.Bootstrap!.CiLow <= 0, $"bootstrap CI {comparison.Bootstrap} should contain 0");
         Assert.False(comparison.Significant);
-        Assert.Equal("not significant at 5 %", comparison.Verdict);
+        Assert.True(comparison.RobustAcrossSeeds);
+        Assert.Equal("not significant at 5 % (the bootstrap CI includes 0)", comparison.Verdict);
     }
 
     private static ComparisonResult ThreeSeedComparison(int[] extraCandidateCorrect)
@@ -127,6 +155,36 @@ public sealed class StudyBuilderTests
         }
 
         return Assert.Single(StudyBuilder.Build(SweepOf(specs), results).Datasets[0].DenseVsConv);
+    }
+
+    [Fact]
+    public void Comparison_OverSeedsWithoutPredictions_IsJudgedByTheTInterval()
+    {
+        var specs = new List<TrialSpec>();
+        var results = new List<TrialResultRecord>();
+        for (var seed = 0; seed < 3; seed++)
+        {
+            var dnn = Spec("blobs", "dnn", 0, 0.001, seed);
+            var cnn = Spec("blobs", "cnn", 3, 0.001, seed);
+            specs.AddRange([dnn, cnn]);
+            results.AddRange([Result(dnn, 0.6, 0.5, 0.50 + seed * 0.01), Result(cnn, 0.7, 0.6, 0.60 + seed * 0.02)]);
+        }
+
+        var comparison = Assert.Single(StudyBuilder.Build(SweepOf(specs), results).Datasets[0].DenseVsConv);
+
+        Assert.Null(comparison.McNemar);
+        Assert.Null(comparison.Bootstrap);
+        Assert.True(comparison.Significant);
+        Assert.Equal("significant at 5 % (no test predictions: t CI over seeds)", comparison.Verdict);
+    }
+
+    [Fact]
+    public void PValues_BelowTheDoubleRange_PrintAsABound()
+    {
+        Assert.Equal("< 1E-300", StudyFormat.P(McNemar.ExactPValue(0, 5000)));
+        Assert.Equal("0.0020", StudyFormat.P(McNemar.ExactPValue(10, 0)));
+        Assert.Equal("3.1E-5", StudyFormat.P(McNemar.ExactPValue(0, 16)));
+        Assert.Equal("0.0313", StudyFormat.P(McNemar.ExactPValue(0, 6)));
     }
 
     [Fact]
@@ -324,6 +382,36 @@ public sealed class StudyBuilderTests
 
         Assert.Null(report.Datasets[0].Paper);
         Assert.DoesNotContain("paper:", StudyMarkdown.Render(report));
+    }
+
+    [Fact]
+    public void EmptySweep_GivesAnEmptyCompleteReport()
+    {
+        var report = StudyBuilder.Build(SweepOf([]), []);
+
+        Assert.Empty(report.Datasets);
+        Assert.True(report.Complete);
+        Assert.Equal(0, report.Trials.Planned);
+        Assert.Contains("0 planned", StudyMarkdown.Render(report));
+        Assert.Empty(StudyPlots.Plan(report));
+    }
+
+    [Fact]
+    public void SeveralDatasets_AreReportedSeparatelyInGridOrder()
+    {
+        var specs = new[] { "svhn", "blobs" }
+            .SelectMany(d => new[] { Spec(d, "dnn", 0, 0.001, 1, DatasetKind.Catalog), Spec(d, "cnn", 3, 0.001, 1, DatasetKind.Catalog) })
+            .ToList();
+        var results = specs.Select((s, i) => Result(s, 0.9, 0.5, 0.4 + i * 0.1)).ToList();
+
+        var report = StudyBuilder.Build(SweepOf(specs), results);
+
+        Assert.Equal(["svhn", "blobs"], report.Datasets.Select(d => d.Dataset));
+        Assert.Equal([0.4, 0.5], report.Datasets[0].Models.Select(m => Math.Round(m.TestAccuracy!.Mean, 12)));
+        Assert.Equal([0.6, 0.7], report.Datasets[1].Models.Select(m => Math.Round(m.TestAccuracy!.Mean, 12)));
+        Assert.NotNull(report.Datasets[0].Paper);
+        Assert.Null(report.Datasets[1].Paper);
+        Assert.Equal(0.1, report.Datasets[1].DenseVsConv[0].Difference!.Mean, 12);
     }
 
     [Fact]

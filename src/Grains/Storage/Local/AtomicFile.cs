@@ -2,7 +2,7 @@ namespace Sweep.Grains.Storage.Local;
 
 /// <summary>
 /// Writes a file so that a reader (or a process restarted after a crash) sees the old file or the new one, never a
-/// mix: temp file in the same directory, flushed to disk, then renamed over the target.
+/// mix: temp file in the same directory, flushed to disk, renamed over the target, then the directory flushed.
 /// </summary>
 internal static class AtomicFile
 {
@@ -27,12 +27,14 @@ internal static class AtomicFile
             if (overwrite)
             {
                 File.Move(temp, path, overwrite: true);
+                DirectorySync.Flush(directory);
                 return true;
             }
 
             try
             {
                 File.Move(temp, path, overwrite: false);
+                DirectorySync.Flush(directory);
                 return true;
             }
             catch (IOException) when (File.Exists(path))

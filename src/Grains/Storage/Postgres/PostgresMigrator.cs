@@ -41,15 +41,22 @@ public static class PostgresMigrator
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
-            await ExecuteAsync(connection, transaction, """
-                CREATE TABLE IF NOT EXISTS schema_migrations
-                (
-                    version    integer     NOT NULL PRIMARY KEY,
-                    name       text        NOT NULL,
-                    checksum   text        NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                )
-                """, cancellationToken);
+            try
+            {
+                await ExecuteAsync(connection, transaction, """
+                    CREATE TABLE IF NOT EXISTS schema_migrations
+                    (
+                        version    integer     NOT NULL PRIMARY KEY,
+                        name       text        NOT NULL,
+                        checksum   text        NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                throw Failure("schema_migrations", connection, e);
+            }
 
             await using (var check = new NpgsqlCommand("SELECT name, checksum FROM schema_migrations WHERE version = @version", connection, transaction))
             {
@@ -77,8 +84,7 @@ public static class PostgresMigrator
             }
             catch (PostgresException e)
             {
-                throw new PostgresMigrationException(
-                    $"Migration {migration.FileName} failed on database '{connection.Database}' and was rolled back: {e.MessageText} (SQLSTATE {e.SqlState}).", e);
+                throw Failure(migration.FileName, connection, e);
             }
 
             await using (var record = new NpgsqlCommand(
@@ -95,6 +101,20 @@ public static class PostgresMigrator
         }
 
         return applied;
+    }
+
+    private static PostgresMigrationException Failure(string what, NpgsqlConnection connection, PostgresException e)
+    {
+        var hint = e.SqlState switch
+        {
+            PostgresErrorCodes.InsufficientPrivilege =>
+                $" Role '{connection.UserName}' may not create tables here: run migrations as the database owner (CREATE DATABASE … OWNER {connection.UserName}).",
+            PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateFunction or PostgresErrorCodes.DuplicateObject =>
+                " The database already holds these objects from another source (for example Orleans' own scripts): migrate a fresh database instead.",
+            _ => "",
+        };
+        return new PostgresMigrationException(
+            $"Migration {what} failed on database '{connection.Database}' and was rolled back: {e.MessageText} (SQLSTATE {e.SqlState}).{hint}", e);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

@@ -231,7 +231,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var trial = new NpgsqlCommand(
-            "SELECT sweep_id, dataset, architecture, filters, learning_rate, seed FROM trials WHERE trial_id = @id FOR UPDATE",
+            "SELECT sweep_id, dataset, architecture, filters, learning_rate, seed FROM trials WHERE trial_id = @id FOR NO KEY UPDATE",
             connection, transaction))
         {
             trial.Parameters.AddWithValue("id", row.TrialId);
