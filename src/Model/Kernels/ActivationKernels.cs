@@ -70,15 +70,30 @@ internal static class ActivationKernels
             var a = Vector256.Create(alpha);
             for (; i <= x.Length - 8; i += 8)
             {
-                var v = Vector256.Create(x.Slice(i));
-                var negative = a * (Vector256.Exp(Vector256.Min(v, Vector256<float>.Zero)) - Vector256<float>.One);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, negative).CopyTo(y.Slice(i));
+                EluVector(Vector256.Create(x.Slice(i)), a).CopyTo(y.Slice(i));
             }
+            if (i < x.Length)
+            {
+                // The tail goes through the same vector exp as the body, so an element's value never depends on
+                // where a split (threads, batch size) puts it.
+                Span<float> tail = stackalloc float[8];
+                tail.Clear();
+                x[i..].CopyTo(tail);
+                EluVector(Vector256.Create((ReadOnlySpan<float>)tail), a).CopyTo(tail);
+                tail[..(x.Length - i)].CopyTo(y[i..]);
+            }
+            return;
         }
         for (; i < x.Length; i++)
         {
             y[i] = x[i] > 0f ? x[i] : alpha * (MathF.Exp(x[i]) - 1f);
         }
+    }
+
+    private static Vector256<float> EluVector(Vector256<float> v, Vector256<float> alpha)
+    {
+        var negative = alpha * (Vector256.Exp(Vector256.Min(v, Vector256<float>.Zero)) - Vector256<float>.One);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, negative);
     }
 
     /// <summary><c>dx += dy</c> for x &gt; 0, else <c>dy·(y + α)</c> (the derivative α·eˣ).</summary>

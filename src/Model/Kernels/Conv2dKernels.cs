@@ -3,9 +3,10 @@ using System.Numerics;
 namespace Sweep.Model.Kernels;
 
 /// <summary>
-/// 2-D convolution with zero padding and stride (paper eqs. 41–47 forward, 54–59 backward), computed per image as
-/// im2col followed by the blocked <see cref="Gemm"/>: <c>Y_n[F, P] = W[F, CKK] · col_n[CKK, P]</c>.
-/// Filters are stored [F, C, K, K] (the rows of W), activations [batch, C, H, W].
+/// 2-D convolution with zero padding and stride (paper eqs. 41–47 forward, 54–59 backward), per image: by
+/// <see cref="DirectConv2d"/> where it applies (stride 1, AVX-512), else as im2col followed by the blocked
+/// <see cref="Gemm"/>: <c>Y_n[F, P] = W[F, CKK] · col_n[CKK, P]</c>. Filters are stored [F, C, K, K] (the rows of
+/// W), activations [batch, C, H, W]. The scalar references straight from the equations sit at the end.
 /// </summary>
 internal static class Conv2dKernels
 {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sweep.Model.Kernels;
 
@@ -227,6 +228,10 @@ internal static unsafe class Gemm
                     }
                 }
             }
+            else if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+            {
+                PackTransposedPanel(b + (long)(jc + jr) * k + pc, k, kc, nr, dst);
+            }
             else
             {
                 for (var j = 0; j < nr; j++)
@@ -247,6 +252,63 @@ internal static unsafe class Gemm
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One full panel of Bᵀ: <paramref name="nr"/> rows of B (each <paramref name="k"/> floats apart, read along K)
+    /// become <paramref name="kc"/> rows of <paramref name="nr"/> floats, by 8×8 register transposes; the K tail
+    /// that is not a multiple of 8 is copied element by element.
+    /// </summary>
+    private static void PackTransposedPanel(float* source, int k, int kc, int nr, float* dst)
+    {
+        var p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (var j = 0; j < nr; j += 8)
+            {
+                var row = source + (long)j * k + p;
+                var r0 = Avx.LoadVector256(row);
+                var r1 = Avx.LoadVector256(row + k);
+                var r2 = Avx.LoadVector256(row + 2L * k);
+                var r3 = Avx.LoadVector256(row + 3L * k);
+                var r4 = Avx.LoadVector256(row + 4L * k);
+                var r5 = Avx.LoadVector256(row + 5L * k);
+                var r6 = Avx.LoadVector256(row + 6L * k);
+                var r7 = Avx.LoadVector256(row + 7L * k);
+                var t0 = Avx.UnpackLow(r0, r1);
+                var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3);
+                var t3 = Avx.UnpackHigh(r2, r3);
+                var t4 = Avx.UnpackLow(r4, r5);
+                var t5 = Avx.UnpackHigh(r4, r5);
+                var t6 = Avx.UnpackLow(r6, r7);
+                var t7 = Avx.UnpackHigh(r6, r7);
+                var u0 = Avx.Shuffle(t0, t2, 0x44);
+                var u1 = Avx.Shuffle(t0, t2, 0xEE);
+                var u2 = Avx.Shuffle(t1, t3, 0x44);
+                var u3 = Avx.Shuffle(t1, t3, 0xEE);
+                var u4 = Avx.Shuffle(t4, t6, 0x44);
+                var u5 = Avx.Shuffle(t4, t6, 0xEE);
+                var u6 = Avx.Shuffle(t5, t7, 0x44);
+                var u7 = Avx.Shuffle(t5, t7, 0xEE);
+                var d = dst + (long)p * nr + j;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + 2 * nr, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + 3 * nr, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + 4 * nr, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + 5 * nr, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + 6 * nr, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + 7 * nr, Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+        for (; p < kc; p++)
+        {
+            for (var j = 0; j < nr; j++)
+            {
+                dst[p * nr + j] = source[(long)j * k + p];
             }
         }
     }

@@ -24,7 +24,6 @@ internal sealed class Network<T>
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Classes = classes;
         Capacity = capacity;
-        InputShape = input;
         var workers = new Workers(threads);
         var layers = new List<Layer<T>>();
         var resolved = architecture.Resolve(input, classes);
@@ -37,17 +36,17 @@ internal sealed class Network<T>
                     var conv = new Conv2dLayer<T>(new Conv2dGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Kernel, r.Spec.Stride, r.Spec.Padding), workers);
                     conv.Reserve(capacity);
                     layers.Add(conv);
-                    layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha));
+                    layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha, workers));
                     break;
                 case LayerKind.MaxPool:
-                    var pool = new MaxPoolLayer<T>(new PoolGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Stride));
+                    var pool = new MaxPoolLayer<T>(new PoolGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Stride), workers);
                     pool.Reserve(capacity);
                     layers.Add(pool);
                     break;
                 case LayerKind.Dense:
                     var dense = new DenseLayer<T>(shape, r.Spec.Size, workers);
                     layers.Add(dense);
-                    layers.Add(new ActivationLayer<T>(dense.OutputShape, activation, eluAlpha));
+                    layers.Add(new ActivationLayer<T>(dense.OutputShape, activation, eluAlpha, workers));
                     break;
                 default:
                     layers.Add(new DenseLayer<T>(shape, classes, workers));
@@ -82,8 +81,6 @@ internal sealed class Network<T>
     public int Classes { get; }
 
     public int Capacity { get; }
-
-    public ImageShape InputShape { get; }
 
     /// <summary>All weights and biases, layer by layer, weights before biases.</summary>
     public T[] Parameters { get; }

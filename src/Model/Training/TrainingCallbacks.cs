@@ -6,7 +6,8 @@ public sealed class TrainingCallbacks
     /// <summary>Called every <see cref="ProgressEvery"/> steps and after each dev evaluation.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
 
-    /// <summary>Called with the checkpoint bytes every CheckpointEvery steps and at the end of the run.</summary>
+    /// <summary>Called with the step and the checkpoint bytes every CheckpointEvery steps and at the end of a
+    /// completed or cancelled run (a diverged run has nothing worth resuming).</summary>
     public Action<int, byte[]>? Checkpoint { get; init; }
 
     public int ProgressEvery { get; init; } = 10;

@@ -430,7 +430,14 @@ public sealed class TrainingSession
         WriteFloats(w, _network.Parameters);
         WriteFloats(w, _firstMoment);
         WriteFloats(w, _secondMoment);
-        WriteFloats(w, _lastGood);
+        // The last good weights equal the current ones whenever the checkpoint falls on a dev evaluation (the usual
+        // case): a flag then replaces the copy. Compared as bytes, so that -0 and +0 stay distinct.
+        var lastGoodIsCurrent = MemoryMarshal.AsBytes(_lastGood.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(_network.Parameters.AsSpan()));
+        w.Write(lastGoodIsCurrent);
+        if (!lastGoodIsCurrent)
+        {
+            WriteFloats(w, _lastGood);
+        }
         w.Write(_curve.Count);
         foreach (var point in _curve)
         {
@@ -522,7 +529,14 @@ public sealed class TrainingSession
         ReadFloats(r, session._network.Parameters);
         ReadFloats(r, session._firstMoment);
         ReadFloats(r, session._secondMoment);
-        ReadFloats(r, session._lastGood);
+        if (r.ReadBoolean())
+        {
+            session._network.Parameters.CopyTo(session._lastGood, 0);
+        }
+        else
+        {
+            ReadFloats(r, session._lastGood);
+        }
         var points = r.ReadInt32();
         if (points < 0 || points > session._step)
         {

@@ -184,6 +184,26 @@ public sealed class KernelEquivalenceTests
         TestArrays.AssertClose(dxRef, dx, 1e-6, "elu dx");
     }
 
+    [Fact]
+    public void ElementwiseKernels_GiveTheSameBitsHoweverTheInputIsSplit()
+    {
+        var x = TestArrays.RandomFloats(61, 1, 4f);
+        var dy = TestArrays.RandomFloats(61, 2);
+        var whole = new float[61];
+        ActivationKernels.EluForward(x, 0.9f, whole);
+        var dxWhole = new float[61];
+        ActivationKernels.EluBackward(x, whole, dy, 0.9f, dxWhole);
+        var split = new float[61];
+        var dxSplit = new float[61];
+        foreach (var (start, end) in new[] { (0, 3), (3, 20), (20, 61) })
+        {
+            ActivationKernels.EluForward(x.AsSpan(start, end - start), 0.9f, split.AsSpan(start, end - start));
+            ActivationKernels.EluBackward(x.AsSpan(start, end - start), split.AsSpan(start, end - start), dy.AsSpan(start, end - start), 0.9f, dxSplit.AsSpan(start, end - start));
+        }
+        Assert.Equal(whole, split);
+        Assert.Equal(dxWhole, dxSplit);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

@@ -27,6 +27,22 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void CheckpointBetweenDevEvaluations_RoundTripsToTheSameBytes()
+    {
+        // Step 4 is not an evaluation step (every 3), so the last good weights differ from the current ones and
+        // are stored in full.
+        var options = new TrainingOptions { Seed = 4, BatchSize = 8, Steps = 5, EvalEvery = 3, DevSize = 50, CheckpointEvery = 4 };
+        var checkpoints = new Dictionary<int, byte[]>();
+        TrainingSession.Create(ArchitectureSpec.Parse("dense8"), options, Data)
+            .Run(new TrainingCallbacks { Checkpoint = (step, bytes) => checkpoints[step] = bytes }, CancellationToken.None);
+        var atFour = checkpoints[4];
+        Assert.Equal(atFour, TrainingSession.Resume(atFour, Data).CreateCheckpoint());
+        // Step 5 (the last, evaluated) stores a flag instead of the copy and one more curve point (4 + 3·8 bytes):
+        // dense8 on 1x8x8 with 4 classes has 64·8 + 8 + 8·4 + 4 = 556 parameters.
+        Assert.Equal(556 * sizeof(float), atFour.Length - (checkpoints[5].Length - 28));
+    }
+
+    [Fact]
     public void CorruptCheckpoint_IsRejectedByItsChecksum()
     {
         var bytes = MakeCheckpoint();
