@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Tests.Support;
 using static Sweep.Grains.Tests.Studies.StudyFixtures;
 
 namespace Sweep.Grains.Tests.Studies;
@@ -77,19 +78,13 @@ public sealed class StudyCommandsTests
         var store = new InMemorySweepStore();
         var (sweep, results) = StudyBuilderTests.SmallFullSweep();
         store.Add(sweep, results);
-        var dir = Path.Combine(Path.GetTempPath(), "sweep-study-cmd-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir, new StringWriter(), new StringWriter(), Ct);
+        using var dir = new TemporaryDirectory("sweep-study-cmd");
 
-            Assert.Equal(0, code);
-            Assert.True(File.Exists(Path.Combine(dir, "report.md")));
-            Assert.True(File.Exists(Path.Combine(dir, "curves-cifar10-dnn.png")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir.Path, new StringWriter(), new StringWriter(), Ct);
+
+        Assert.Equal(0, code);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "report.md")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "curves-cifar10-dnn.png")));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
 using Sweep.Grains.Tests.Storage;
+using Sweep.Grains.Tests.Support;
 using Sweep.Model.Metrics;
 using static Sweep.Grains.Tests.Studies.StudyFixtures;
 
@@ -36,22 +37,13 @@ public abstract class StudyOnStoreTests : FreshStoreTests
     {
         var (sweep, results) = await SeedAsync(withheld: 0);
         var published = await StoredStudy.PublishAsync(Store, sweep, Ct);
-        var dir = Path.Combine(Path.GetTempPath(), "sweep-study-store-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var stdout = new StringWriter();
-            Assert.Equal(0, await StudyCommands.RunStudyAsync(Store, sweep.SweepId, "md", dir, stdout, new StringWriter(), Ct));
+        using var dir = new TemporaryDirectory("sweep-study-store");
+        var stdout = new StringWriter();
 
-            Assert.Equal(StudyMarkdown.Render(published), await File.ReadAllTextAsync(Path.Combine(dir, "report.md"), Ct));
-            Assert.All(StudyPlots.Plan(published), c => Assert.True(new FileInfo(Path.Combine(dir, c.FileName)).Length > 1000, c.FileName));
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
+        Assert.Equal(0, await StudyCommands.RunStudyAsync(Store, sweep.SweepId, "md", dir.Path, stdout, new StringWriter(), Ct));
+
+        Assert.Equal(StudyMarkdown.Render(published), await File.ReadAllTextAsync(Path.Combine(dir.Path, "report.md"), Ct));
+        Assert.All(StudyPlots.Plan(published), c => Assert.True(new FileInfo(Path.Combine(dir.Path, c.FileName)).Length > 1000, c.FileName));
     }
 
     [Fact]
