@@ -15,9 +15,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task UnknownSweep_ExitsTwoNamingItAndTheKnownSweeps()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, _) = InMemorySweepStore.WithSmallFullSweep();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunStudyAsync(store, "nope", "md", null, new StringWriter(), stderr, Ct);
@@ -42,9 +40,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task FinishedSweepWithStoredStudy_PrintsTheStoredReport()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
         var stored = StudyBuilder.Build(sweep, results, settings: StudySettings.Default with { BootstrapSeed = 7 });
         await store.SaveStudyAsync(sweep.SweepId, stored.ToJson(), Ct);
         var stdout = new StringWriter();
@@ -75,9 +71,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task MarkdownWithOutDir_WritesReportAndCharts()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, sweep, _) = InMemorySweepStore.WithSmallFullSweep();
         using var dir = new TemporaryDirectory("sweep-study-cmd");
 
         var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir.Path, new StringWriter(), new StringWriter(), Ct);
@@ -90,9 +84,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsCsv_ParsesBackToTheStoredAccuracy()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var trial = results[3];
         var stdout = new StringWriter();
 
@@ -119,9 +111,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsJson_ParsesBackToTheStoredPredictions()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var trial = results[0];
         var stdout = new StringWriter();
 
@@ -150,9 +140,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsOfMissingSplit_ExitOneNamingTheSplit()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunPredictionsAsync(store, results[0].Row.TrialId, PredictionSplit.Dev, "csv", new StringWriter(), stderr, Ct);
