@@ -48,10 +48,28 @@ internal static class CommonOptions
     public static SweepHostOptions HostOptions(ParseResult parse) => new()
     {
         StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
-        PostgresConnectionString = SweepHosting.ResolvePostgres(parse.GetValue(Cluster)),
+        PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
         Verbose = parse.GetValue(Verbose),
         TelemetryConsole = parse.GetValue(Telemetry) == "console",
     };
+
+    /// <summary>The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise.</summary>
+    public static string? Checked(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return null;
+        }
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return connectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"not a PostgreSQL connection string ({ex.Message}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"");
+        }
+    }
 
     /// <summary>The store the flags name; for reads, an embedded store must already exist.</summary>
     public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true)

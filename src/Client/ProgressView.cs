@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
@@ -11,6 +12,8 @@ namespace Sweep.Client;
 /// </summary>
 internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISweepStore store, string sweepId)
 {
+    private static readonly TimeSpan UnreachableLimit = TimeSpan.FromMinutes(2);
+
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private int _drawnLines;
 
@@ -18,10 +21,28 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
     {
         var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
         var first = true;
+        var failingSince = (DateTime?)null;
         while (true)
         {
-            var summary = await coordinator.GetSummaryAsync();
-            var trials = await coordinator.GetTrialsAsync();
+            SweepSummary summary;
+            ImmutableArray<TrialSnapshot> trials;
+            try
+            {
+                summary = await coordinator.GetSummaryAsync();
+                trials = await coordinator.GetTrialsAsync();
+                failingSince = null;
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested)
+            {
+                // A silo died under the coordinator or the gateway: the cluster recovers on its own; keep asking.
+                failingSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - failingSince > UnreachableLimit)
+                {
+                    throw new CliException($"sweep {sweepId}: the cluster has not answered for {UnreachableLimit.TotalSeconds:0} s ({ex.Message}); the sweep goes on, follow it with 'sweep status {sweepId}'");
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                continue;
+            }
             await ReportFinishedAsync(summary, trials, first, cancellationToken);
             first = false;
             if (summary.IsFinished)

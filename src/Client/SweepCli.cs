@@ -71,6 +71,11 @@ public static class SweepCli
             }
             return 1;
         }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(ex.Message)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
+            return 1;
+        }
         catch (Exception ex) when (IsUserError(ex))
         {
             await console.Error.WriteLineAsync($"sweep: {OneLine(ex.Message)}");
@@ -94,7 +99,7 @@ public static class SweepCli
 
     private static bool IsUserError(Exception ex) => ex is CliException or SweepConflictException or DatasetException
         or ArchitectureException or CheckpointException or KeyNotFoundException or FileNotFoundException
-        or DirectoryNotFoundException or UnauthorizedAccessException or Npgsql.NpgsqlException;
+        or DirectoryNotFoundException or UnauthorizedAccessException or Sweep.Grains.Storage.Postgres.PostgresMigrationException;
 
     private static string OneLine(string message) =>
         string.Join(' ', message.ReplaceLineEndings(" ").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));

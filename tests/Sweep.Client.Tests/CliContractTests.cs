@@ -152,4 +152,14 @@ public sealed class CliContractTests
         Assert.Equal(4, json.RootElement.GetProperty("cancelled").GetInt32());
         Assert.Equal("finished", json.RootElement.GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task AMalformedConnectionString_IsOneLineShowingTheExpectedForm()
+    {
+        var run = await CliRun.RunAsync("status", "--cluster", "not a connection string");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("Host=", run.Error);
+    }
 }

@@ -13,7 +13,7 @@ internal static class DbCommand
         var migrate = new Command("migrate", "Create or upgrade Sweep's and Orleans' tables; safe to run again") { postgres };
         migrate.SetAction(async (parse, ct) =>
         {
-            var cs = SweepHosting.ResolvePostgres(parse.GetValue(postgres) ?? parse.GetValue(CommonOptions.Cluster))
+            var cs = CommonOptions.Checked(SweepHosting.ResolvePostgres(parse.GetValue(postgres) ?? parse.GetValue(CommonOptions.Cluster)))
                 ?? throw new CliException($"no database given: pass --postgres \"Host=...;Database=...;Username=...\" or set ${SweepHosting.PostgresVariable}");
             await PostgresMigrator.MigrateAsync(cs, ct);
             await console.Out.WriteLineAsync("database is up to date");

@@ -24,7 +24,7 @@ internal static class SiloCommand
             {
                 throw new CliException($"--slots must be at least 1, not {n}");
             }
-            var cs = SweepHosting.ResolvePostgres(parse.GetValue(postgres) ?? parse.GetValue(CommonOptions.Cluster));
+            var cs = CommonOptions.Checked(SweepHosting.ResolvePostgres(parse.GetValue(postgres) ?? parse.GetValue(CommonOptions.Cluster)));
             var cluster = cs is not null;
             var options = CommonOptions.HostOptions(parse) with
             {

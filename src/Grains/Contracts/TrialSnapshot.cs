@@ -1,6 +1,9 @@
 namespace Sweep.Grains.Contracts;
 
-/// <summary>A trial as the coordinator sees it: config, status, progress, where it ran and from which step it resumed.</summary>
+/// <summary>
+/// A trial as the coordinator sees it: config, status, progress, the silo whose slot leased it last
+/// (<paramref name="LeasedTo"/>), the silo it trained on (<paramref name="Silo"/>) and the step it resumed from.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrialSnapshot(
     [property: Id(0)] string TrialId,
@@ -16,4 +19,5 @@ public sealed record TrialSnapshot(
     [property: Id(10)] int Attempts,
     [property: Id(11)] int ResumedFromStep,
     [property: Id(12)] string? Error,
-    [property: Id(13)] TrialProgressReport? Progress);
+    [property: Id(13)] TrialProgressReport? Progress,
+    [property: Id(14)] string? LeasedTo);

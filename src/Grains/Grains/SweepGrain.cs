@@ -81,7 +81,7 @@ public sealed class SweepGrain(
                 continue;
             }
             entry.Status = TrialStatus.Running;
-            entry.Silo = silo;
+            entry.LeasedTo = silo;
             entry.Attempts++;
             entry.Progress = null;
             entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
@@ -233,12 +233,26 @@ public sealed class SweepGrain(
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && t.LeaseExpiresAt < now))
+        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && t.LeaseExpiresAt < now).ToList())
         {
+            entry.Progress = null;
+            if (state.State.Cancelled)
+            {
+                // Its silo died after the sweep was cancelled: nobody will report it, so end it here.
+                entry.Status = await store.SaveResultAsync(TrialResults.Cancelled(entry.Spec, entry.Steps), cancellationToken)
+                    ? TrialStatus.Cancelled
+                    : (await store.GetResultAsync(entry.Spec.TrialId, cancellationToken))?.Row.Status ?? TrialStatus.Cancelled;
+                _studyDirty = true;
+                continue;
+            }
             logger.LogInformation("Trial {TrialId}: lease on {Silo} expired; back in the queue", entry.Spec.TrialId, entry.Silo);
             entry.Status = TrialStatus.Pending;
-            entry.Progress = null;
             _pending.Enqueue(entry.Spec.TrialId);
+        }
+        if (state.State.Cancelled && _studyDirty && IsFinished())
+        {
+            await FinishAsync();
+            return;
         }
         if (_studyDirty && now - _studyWrittenAt >= options.StudyDebounce)
         {

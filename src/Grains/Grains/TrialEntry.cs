@@ -13,6 +13,8 @@ internal sealed class TrialEntry(TrialSpec spec)
 
     public string? Silo { get; set; }
 
+    public string? LeasedTo { get; set; }
+
     public DateTimeOffset LeaseExpiresAt { get; set; }
 
     public int Attempts { get; set; }
@@ -26,5 +28,5 @@ internal sealed class TrialEntry(TrialSpec spec)
     public TrialSnapshot ToSnapshot() => new(
         Spec.TrialId, Spec.Dataset.Name, Spec.Architecture, Spec.Filters, Spec.LearningRate, Spec.Seed,
         Status, Progress?.Step ?? Steps, Spec.Training.Steps, Silo, Attempts, ResumedFromStep, Error,
-        Status == TrialStatus.Running ? Progress : null);
+        Status == TrialStatus.Running ? Progress : null, LeasedTo);
 }

@@ -96,7 +96,15 @@ public static class SweepHosting
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, options.Verbose);
-        builder.UseOrleans(silo => ConfigureSilo(silo, options));
+        builder.UseOrleans(silo =>
+        {
+            ConfigureSilo(silo, options);
+            if (options.TelemetryConsole)
+            {
+                // Grain calls become spans of the caller's trace (submit → lease → train …).
+                silo.AddActivityPropagation();
+            }
+        });
         builder.Services.AddSweepSilo(OpenStore(options), RuntimeOptions(options));
         if (options.TelemetryConsole)
         {
@@ -139,6 +147,12 @@ public static class SweepHosting
                 o.ServiceId = "sweep";
             });
             client.UseSweepPostgres(connectionString);
+            if (telemetryConsole)
+            {
+                client.AddActivityPropagation();
+            }
+            // A call to a silo that just died otherwise hangs for the default 30 s before the client retries.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         if (telemetryConsole)
         {

@@ -11,7 +11,7 @@ public sealed class SiloFailoverTests
     public async Task KilledSilo_TrialResumesFromCheckpointElsewhere_AndEndsBitForBitAsAnUninterruptedRun()
     {
         await using var cluster = await SweepTestCluster.StartAsync(silos: 2, slotsPerSilo: 1);
-        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 3000, checkpointEvery: 100));
+        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 8000, checkpointEvery: 200));
         var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
         var secondary = cluster.Cluster.SecondarySilos[0];
         var victim = secondary.SiloAddress.ToString();

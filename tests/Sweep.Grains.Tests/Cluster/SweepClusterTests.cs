@@ -47,6 +47,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         var silos = Cluster.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToString()).ToHashSet();
         var trials = await coordinator.GetTrialsAsync();
         Assert.All(trials, t => Assert.Contains(t.Silo!, silos));
+        Assert.All(trials, t => Assert.Equal(t.LeasedTo, t.Silo));
         Assert.All(trials, t => Assert.Equal(1, t.Attempts));
     }
 
@@ -125,6 +126,29 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         Assert.Equal(TrialStatus.Failed, (await Cluster.Store.GetResultAsync(broken.TrialId, TestContext.Current.CancellationToken))!.Row.Status);
         Assert.Equal(TrialStatus.Completed, trials[sweep.Trials[1].TrialId].Status);
         Assert.Equal(2, Cluster.Cluster.GetActiveSilos().Count());
+    }
+
+    [Fact]
+    public async Task ADivergingTrial_EndsDiverged_WithoutDisturbingTheOthers()
+    {
+        var baseline = TestSweeps.Create("diverging", seeds: 1, TestSweeps.Settings(steps: 200, checkpointEvery: 50));
+        var exploding = baseline.Trials[0] with
+        {
+            LearningRate = 1e30,
+            Training = baseline.Trials[0].Training with { Optimizer = Sweep.Model.Training.OptimizerKind.Sgd },
+        };
+        var sweep = baseline with { Trials = baseline.Trials.SetItem(0, exploding) };
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+
+        var trials = (await coordinator.GetTrialsAsync()).ToDictionary(t => t.TrialId);
+        Assert.Equal(TrialStatus.Diverged, trials[exploding.TrialId].Status);
+        Assert.Equal(TrialStatus.Completed, trials[sweep.Trials[1].TrialId].Status);
+        var row = (await Cluster.Store.GetResultAsync(exploding.TrialId, TestContext.Current.CancellationToken))!.Row;
+        Assert.Equal(TrialStatus.Diverged, row.Status);
+        Assert.True(row.Steps < exploding.Training.Steps, $"diverged at step {row.Steps}");
     }
 
     private static Task WaitFinishedAsync(ISweepGrain coordinator) =>
