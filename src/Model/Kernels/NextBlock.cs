@@ -3,23 +3,21 @@ using System.Runtime.Intrinsics.X86;
 namespace Sweep.Model.Kernels;
 
 /// <summary>
-/// Software prefetch of the next M block of a <see cref="Gemm"/> with A transposed, spread over the micro-kernel
-/// calls of the current block. When Aᵀ is the input of a wide dense layer (x is [batch, 32768], so each K step of
-/// the pack touches a new page) and C its weight gradient (16 MB, accumulated), no hardware prefetcher follows
-/// either; without this the pack and the C updates wait on DRAM in turn. A few lines per call keep the misses in
-/// flight without filling the load queue, which one burst of hundreds of prefetches would do.
+/// Software prefetch (into L2) of the operands of a <see cref="Gemm"/>'s next block, spread over the micro-kernel
+/// calls of the current one: up to two strided regions, each a number of rows of some floats. When the operands
+/// are DRAM-sized (a dense layer with 32768 inputs: x is [batch, 32768], so each K step of the Aᵀ pack touches a
+/// new page, and its gradient is 16 MB) no hardware prefetcher follows them; without this the packs and the C
+/// updates wait on DRAM in turn. A few lines per call keep the misses in flight without filling the load queue,
+/// which one burst of hundreds of prefetches would do.
 /// </summary>
 internal unsafe struct NextBlock
 {
     private const int FloatsPerLine = 16;
 
-    private readonly float* _a;
-    private readonly long _aStride;
-    private readonly int _aLinesPerRow;
-    private readonly int _aLines;
-    private readonly float* _c;
-    private readonly long _cStride;
-    private readonly int _cLinesPerRow;
+    private readonly float* _second;
+    private readonly long _secondStride;
+    private readonly int _secondLinesPerRow;
+    private readonly int _firstLines;
     private readonly int _lines;
     private readonly int _calls;
     private int _call;
@@ -30,32 +28,31 @@ internal unsafe struct NextBlock
     private int _linesPerRow;
     private int _lineInRow;
 
-    /// <param name="a">Aᵀ, stored [k, m].</param>
-    /// <param name="m">Row length of the stored Aᵀ.</param>
-    /// <param name="ic">First row of op(A) in the next block.</param>
-    /// <param name="mc">Rows of op(A) in the next block.</param>
-    /// <param name="pc">First K index of the block.</param>
-    /// <param name="kc">K range of the block.</param>
-    /// <param name="c">C, [m, n], or null when C is overwritten rather than added to.</param>
-    /// <param name="n">Row length of C.</param>
-    /// <param name="jc">First column of the block.</param>
-    /// <param name="nc">Columns of the block.</param>
+    /// <param name="first">Start of the first region.</param>
+    /// <param name="firstStride">Floats between its rows.</param>
+    /// <param name="firstRows">Its rows.</param>
+    /// <param name="firstRowFloats">Floats per row.</param>
+    /// <param name="second">Start of the second region, or null for none.</param>
+    /// <param name="secondStride">Floats between its rows.</param>
+    /// <param name="secondRows">Its rows.</param>
+    /// <param name="secondRowFloats">Floats per row.</param>
     /// <param name="calls">Micro-kernel calls of the current block to spread the prefetches over.</param>
-    public NextBlock(float* a, int m, int ic, int mc, int pc, int kc, float* c, int n, int jc, int nc, int calls)
+    public NextBlock(float* first, long firstStride, int firstRows, int firstRowFloats, float* second, long secondStride, int secondRows, int secondRowFloats, int calls)
     {
-        _a = a + (long)pc * m + ic;
-        _aStride = m;
-        _aLinesPerRow = (mc + FloatsPerLine - 1) / FloatsPerLine;
-        _aLines = kc * _aLinesPerRow;
-        _c = c == null ? null : c + (long)ic * n + jc;
-        _cStride = n;
-        _cLinesPerRow = (nc + FloatsPerLine - 1) / FloatsPerLine;
-        _lines = _aLines + (c == null ? 0 : mc * _cLinesPerRow);
+        _linesPerRow = (firstRowFloats + FloatsPerLine - 1) / FloatsPerLine;
+        _firstLines = firstRows * _linesPerRow;
+        _second = second;
+        _secondStride = secondStride;
+        _secondLinesPerRow = (secondRowFloats + FloatsPerLine - 1) / FloatsPerLine;
+        _lines = _firstLines + (second == null ? 0 : secondRows * _secondLinesPerRow);
         _calls = calls;
-        _rowStart = _a;
-        _next = _a;
-        _stride = _aStride;
-        _linesPerRow = _aLinesPerRow;
+        _rowStart = first;
+        _next = first;
+        _stride = firstStride;
+        if (_firstLines == 0)
+        {
+            SwitchToSecond();
+        }
     }
 
     /// <summary>Issues this call's share of the prefetches (nothing for a default instance).</summary>
@@ -69,21 +66,27 @@ internal unsafe struct NextBlock
         var until = (int)((long)_lines * _call / _calls);
         for (; _issued < until; _issued++)
         {
-            // A cursor walks the A lines row by row, then the C lines: no division per line.
+            // A cursor walks the first region's lines row by row, then the second's: no division per line.
             Sse.Prefetch1(_next);
             _next += FloatsPerLine;
             if (++_lineInRow == _linesPerRow)
             {
                 _lineInRow = 0;
                 _rowStart += _stride;
-                if (_issued + 1 == _aLines && _c != null)
+                if (_issued + 1 == _firstLines)
                 {
-                    _rowStart = _c;
-                    _stride = _cStride;
-                    _linesPerRow = _cLinesPerRow;
+                    SwitchToSecond();
                 }
                 _next = _rowStart;
             }
         }
+    }
+
+    private void SwitchToSecond()
+    {
+        _rowStart = _second;
+        _next = _second;
+        _stride = _secondStride;
+        _linesPerRow = _secondLinesPerRow;
     }
 }
