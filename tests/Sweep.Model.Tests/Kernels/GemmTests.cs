@@ -41,10 +41,11 @@ public sealed class GemmTests
     [Theory]
     [InlineData(true, false, 16411, 70, 130)]
     [InlineData(false, true, 130, 16411, 70)]
+    [InlineData(false, false, 1400, 1100, 260)]
     public void Multiply_PastThePrefetchSize_MatchesScalarReference(bool transposeA, bool transposeB, int m, int n, int k)
     {
         // The weight gradient (Aᵀ) and input gradient (Bᵀ) of a wide dense layer take the software-prefetch path,
-        // with an M and N tail that fills neither a block nor a panel.
+        // with an M and N tail that fills neither a block nor a panel; the plain product crosses K and N blocks.
         Assert.True((long)m * k + (long)k * n + (long)m * n >= Gemm.PrefetchFloats, "sizes must reach the prefetch path");
         var a = TestArrays.RandomFloats(m * k, 6);
         var b = TestArrays.RandomFloats(k * n, 7);
