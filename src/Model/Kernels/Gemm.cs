@@ -9,7 +9,8 @@ namespace Sweep.Model.Kernels;
 /// Row-major single-precision matrix multiply <c>C (+)= op(A) · op(B)</c>, the core of the dense and convolution
 /// kernels. Cache-blocked in the BLIS manner (pack a K×N block of B into NR-wide panels, walk M in blocks, run an
 /// MR×NR register-tiled micro-kernel that reads A in place, or from MR-wide strips when A is transposed); the micro-kernel uses Vector512 or Vector256 FMA,
-/// chosen once at start-up. Every element of C is summed over K in the same order whatever the blocking over M and
+/// chosen once at start-up. DRAM-sized operands are prefetched in software a block ahead (<see cref="NextBlock"/>).
+/// Every element of C is summed over K in the same order whatever the blocking over M and
 /// N, so partitioning the N range across threads gives bit-identical results.
 /// </summary>
 internal static unsafe class Gemm
@@ -25,7 +26,8 @@ internal static unsafe class Gemm
 
     /// <summary>
     /// Operand size (floats of A, B and C together) from which the product prefetches in software: 8 MB, past which
-    /// the operands mostly come from DRAM (the 32768-input dense layer's are 48 MB). Below it they sit in L3, where
+    /// the operands mostly come from DRAM (the weight gradient of a 32768-input dense layer reads x and adds to dW,
+    /// 16 MB each). Below it they sit in L3, where
     /// the prefetches only cost instructions (measured on 3072→128 at batch 128, `bench dense`: input gradient 220
     /// → 194–200 GFLOP/s and forward 205–215 → 198 with them).
     /// </summary>
