@@ -62,6 +62,12 @@ public static class SweepCli
                 },
                 cancellationToken);
         }
+        catch (GridException ex) when (ex.Errors is [{ Path: "$" } whole])
+        {
+            // A problem with the file as a whole (missing, too big, not JSON) is the one line the contract asks for.
+            await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(whole.Message)}");
+            return 1;
+        }
         catch (GridException ex)
         {
             await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {ex.Errors.Count} problem(s) in the grid:");

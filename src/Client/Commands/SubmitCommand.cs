@@ -25,11 +25,7 @@ internal static class SubmitCommand
 
     private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, CancellationToken cancellationToken)
     {
-        if (!gridFile.Exists)
-        {
-            throw new CliException($"grid file {gridFile.FullName} does not exist");
-        }
-        var sweep = GridCompiler.Compile(await File.ReadAllTextAsync(gridFile.FullName, cancellationToken), gridFile.Name);
+        var sweep = GridCompiler.CompileFile(gridFile.FullName);
         var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
         if (slots is <= 0)
         {
