@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grains;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Hosting;
 
@@ -25,6 +26,10 @@ internal static class SubmitCommand
 
     private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(gridFile.FullName))
+        {
+            throw new CliException($"{gridFile.FullName} is a directory; give the grid file inside it (a .json file)");
+        }
         var sweep = GridCompiler.CompileFile(gridFile.FullName);
         var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
         if (slots is <= 0)
@@ -49,8 +54,10 @@ internal static class SubmitCommand
         try
         {
             var grains = silo.Services.GetRequiredService<IGrainFactory>();
+            var store = SweepHosting.OpenStore(options);
+            await SubmitPreflight.CheckAsync(sweep, store, silo.Services.GetRequiredService<DatasetCache>(), cancellationToken);
             await SubmitAsync(console, grains, sweep, options.StoreDirectory);
-            await new ProgressView(console, grains, SweepHosting.OpenStore(options), sweep.SweepId).RunAsync(cancellationToken);
+            await new ProgressView(console, grains, store, sweep.SweepId).RunAsync(cancellationToken);
             return await Finish(console, grains, sweep.SweepId, true);
         }
         catch (OperationCanceledException)
