@@ -58,7 +58,7 @@ public sealed class InterruptProcessTests
         Assert.DoesNotContain(statuses.Values, s => s.Status == Sweep.Grains.Contracts.TrialStatus.Running);
         Assert.Contains(statuses.Values, s => s.Status == Sweep.Grains.Contracts.TrialStatus.Pending && s.Steps > 0);
         Assert.True(resumed.ExitCode == 0, resumed.Error);
-        Assert.Contains($"already submitted, {finishedBefore.Count} of 3 trials finished", resumed.Out);
+        Assert.Contains($"already submitted, {finishedBefore.Count} of 3 trials finished; running the rest", resumed.Out);
         using var json = JsonDocument.Parse(board.Out);
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(3, rows.Count);
