@@ -81,4 +81,17 @@ public sealed class SubmitPreflightTests
         var line = Assert.Single(run.ErrorLines);
         Assert.Contains($"{dir.Path} is a directory", line);
     }
+
+    [Fact]
+    public async Task AnEmptyGridFile_IsOneLineSayingItIsEmpty()
+    {
+        using var dir = new TempDirectory();
+        var grid = dir.File("empty.json", "");
+
+        var run = await CliRun.RunAsync("submit", grid, "--store", Path.Combine(dir.Path, "store"));
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains($"{grid} is empty", line);
+    }
 }

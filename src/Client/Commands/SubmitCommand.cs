@@ -18,7 +18,7 @@ internal static class SubmitCommand
     {
         var grid = new Argument<FileInfo>("grid") { Description = "The grid file (JSON; see the README for its format)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the sweep until it ends (always on when embedded)" };
-        var slots = new Option<int?>("--slots") { Description = "Embedded: trials trained at once (default: the machine's cores)" };
+        var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Embedded: trials trained at once (default: the machine's cores)" };
         var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots };
         command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), ct));
         return command;
@@ -29,6 +29,10 @@ internal static class SubmitCommand
         if (Directory.Exists(gridFile.FullName))
         {
             throw new CliException($"{gridFile.FullName} is a directory; give the grid file inside it (a .json file)");
+        }
+        if (gridFile is { Exists: true, Length: 0 })
+        {
+            throw new CliException($"{gridFile.FullName} is empty; a grid is a JSON object (see examples/quickstart.json)");
         }
         var sweep = GridCompiler.CompileFile(gridFile.FullName);
         var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
