@@ -24,6 +24,19 @@ public sealed class CliContractTests
         Assert.Equal("", run.Error);
     }
 
+    [Theory]
+    [InlineData("leaderboard", "--top <n>")]
+    [InlineData("leaderboard", "--store <dir>")]
+    [InlineData("submit", "--slots <n>")]
+    [InlineData("silo", "--postgres <connection-string>")]
+    [InlineData("study", "--out <dir>")]
+    public async Task Help_NamesWhatAnOptionTakes_NotTheOptionAgain(string command, string usage)
+    {
+        var run = await CliRun.RunAsync(command, "--help");
+
+        Assert.Contains(usage, run.Out);
+    }
+
     [Fact]
     public async Task UsageError_ExitsTwoWithOneLineOnStderr()
     {

@@ -18,11 +18,11 @@ internal static class DataCommand
         generator.AcceptOnlyFromAmong([.. SyntheticDatasets.GeneratorNames]);
         var format = new Option<string>("--format") { Description = $"File format: {string.Join('|', Formats)}", Required = true };
         format.AcceptOnlyFromAmong(Formats);
-        var outDir = new Option<string>("--out") { Description = "Directory to write the files into", Required = true };
-        var train = new Option<int>("--train") { Description = "Training images", DefaultValueFactory = _ => 2000 };
-        var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => 500 };
-        var size = new Option<int?>("--size") { Description = "Image side in pixels (default: 28 for mnist, 32 otherwise)" };
-        var seed = new Option<int>("--seed") { Description = "Generator seed", DefaultValueFactory = _ => 1 };
+        var outDir = new Option<string>("--out") { HelpName = "dir", Description = "Directory to write the files into", Required = true };
+        var train = new Option<int>("--train") { HelpName = "n", Description = "Training images", DefaultValueFactory = _ => 2000 };
+        var test = new Option<int>("--test") { HelpName = "n", Description = "Test images", DefaultValueFactory = _ => 500 };
+        var size = new Option<int?>("--size") { HelpName = "pixels", Description = "Image side in pixels (default: 28 for mnist, 32 otherwise)" };
+        var seed = new Option<int>("--seed") { HelpName = "n", Description = "Generator seed", DefaultValueFactory = _ => 1 };
         var command = new Command("synth", "Generate a synthetic dataset as files in a paper format") { generator, format, outDir, train, test, size, seed };
         command.SetAction(parse =>
         {

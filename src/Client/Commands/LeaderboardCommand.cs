@@ -16,10 +16,10 @@ internal static class LeaderboardCommand
 
     public static Command Create(CliConsole console)
     {
-        var sweep = new Option<string?>("--sweep") { Description = "Only this sweep" };
-        var dataset = new Option<string?>("--dataset") { Description = "Only this dataset (its name in the grid)" };
-        var architecture = new Option<string?>("--architecture") { Description = "Only this architecture (its name in the grid)" };
-        var top = new Option<int?>("--top") { Description = "At most N rows" };
+        var sweep = new Option<string?>("--sweep") { HelpName = "name", Description = "Only this sweep" };
+        var dataset = new Option<string?>("--dataset") { HelpName = "name", Description = "Only this dataset (its name in the grid)" };
+        var architecture = new Option<string?>("--architecture") { HelpName = "name", Description = "Only this architecture (its name in the grid)" };
+        var top = new Option<int?>("--top") { HelpName = "n", Description = "Only the best n rows" };
         var metric = new Option<string>("--metric")
         {
             Description = $"Sort by: {string.Join('|', LeaderboardQuery.Metrics)}",
