@@ -30,6 +30,7 @@ public sealed class GridFileProcessTests
         var board = await SweepProcess.RunAsync(elsewhere, timeout, "leaderboard", "--format", "json");
 
         Assert.True(submit.ExitCode == 0, submit.Error);
+        Assert.StartsWith("sweep relative: 1 trial (", submit.Out);
         using var json = JsonDocument.Parse(board.Out);
         var row = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal("completed", row.GetProperty("status").GetString());

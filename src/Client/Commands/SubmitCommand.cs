@@ -82,7 +82,7 @@ internal static class SubmitCommand
         {
             throw new CliException(outcome.Error);
         }
-        var state = !outcome.AlreadyExisted ? $"{outcome.Trials} trials"
+        var state = !outcome.AlreadyExisted ? (outcome.Trials == 1 ? "1 trial" : $"{outcome.Trials} trials")
             : outcome.Finished == outcome.Trials ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished: complete, nothing to run"
             : $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished; running the rest (finished trials are kept)";
         await console.Out.WriteLineAsync($"sweep {sweep.SweepId}: {state} ({where})");
