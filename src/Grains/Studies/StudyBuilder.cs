@@ -420,22 +420,9 @@ public static class StudyBuilder
         var correct = new bool[predictions.Count];
         for (var i = 0; i < predictions.Count; i++)
         {
-            // The predicted class as MetricsCalculator defines it: arg-max, ties to the lowest index, NaN never wins.
+            // The predicted class exactly as the accuracy counts it.
             var row = predictions.Probabilities.AsSpan(i * predictions.Classes, predictions.Classes);
-            var best = 0;
-            var bestValue = float.NegativeInfinity;
-            var found = false;
-            for (var k = 0; k < row.Length; k++)
-            {
-                if (row[k] > bestValue || (!found && !float.IsNaN(row[k])))
-                {
-                    best = k;
-                    bestValue = row[k];
-                    found = true;
-                }
-            }
-
-            correct[i] = best == predictions.Labels[i];
+            correct[i] = MetricsCalculator.ArgMax(row) == predictions.Labels[i];
         }
 
         return correct;

@@ -7,19 +7,17 @@ namespace Sweep.Model.Layers;
 
 /// <summary>ReLU or ELU(α) applied element-wise after a conv or hidden dense layer; images are split across
 /// workers (element-wise, so any split gives the same bits).</summary>
-internal sealed class ActivationLayer<T> : Layer<T>
+internal sealed class ActivationLayer<T> : BatchSplitLayer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Activation _activation;
     private readonly double _alpha;
-    private readonly Workers _workers;
 
     public ActivationLayer(ImageShape shape, Activation activation, double alpha, Workers workers)
-        : base(shape, shape)
+        : base(shape, shape, workers)
     {
         _activation = activation;
         _alpha = alpha;
-        _workers = workers;
     }
 
     public override void Forward(int batch)
@@ -36,13 +34,9 @@ internal sealed class ActivationLayer<T> : Layer<T>
                 ActivationKernels.EluForwardReference<T>(X.AsSpan(0, count), T.CreateTruncating(_alpha), Y);
             }
         }
-        else if (_workers.Count == 1)
-        {
-            ForwardImages(0, batch);
-        }
         else
         {
-            ForwardParallel(batch);
+            ForwardSplit(batch);
         }
     }
 
@@ -64,31 +58,13 @@ internal sealed class ActivationLayer<T> : Layer<T>
                 ActivationKernels.EluBackwardReference<T>(X.AsSpan(0, count), DY, T.CreateTruncating(_alpha), DX);
             }
         }
-        else if (_workers.Count == 1)
-        {
-            BackwardImages(0, batch);
-        }
         else
         {
-            BackwardParallel(batch);
+            BackwardSplit(batch);
         }
     }
 
-    // The lambdas live in their own methods: a captured parameter allocates its closure on entry to the
-    // method that declares it, and the single-thread path must not allocate.
-    private void ForwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        ForwardImages(start, end);
-    });
-
-    private void BackwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        BackwardImages(start, end);
-    });
-
-    private void ForwardImages(int start, int end)
+    protected override void ForwardImages(int worker, int start, int end)
     {
         var size = InputShape.Size;
         var x = AsSingle(X).Slice(start * size, (end - start) * size);
@@ -103,7 +79,7 @@ internal sealed class ActivationLayer<T> : Layer<T>
         }
     }
 
-    private void BackwardImages(int start, int end)
+    protected override void BackwardImages(int worker, int start, int end)
     {
         var size = InputShape.Size;
         var offset = start * size;

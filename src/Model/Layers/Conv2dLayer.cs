@@ -5,20 +5,18 @@ using Sweep.Model.Kernels;
 namespace Sweep.Model.Layers;
 
 /// <summary>2-D convolution layer; images are split across workers, each with its own im2col workspace.</summary>
-internal sealed class Conv2dLayer<T> : Layer<T>
+internal sealed class Conv2dLayer<T> : BatchSplitLayer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Conv2dGeometry _geometry;
-    private readonly Workers _workers;
     private readonly float[][] _columns;
     private float[] _weightGradPerImage = [];
     private float[] _biasGradPerImage = [];
 
     public Conv2dLayer(Conv2dGeometry geometry, Workers workers)
-        : base(new ImageShape(geometry.Channels, geometry.Height, geometry.Width), new ImageShape(geometry.Filters, geometry.OutHeight, geometry.OutWidth))
+        : base(new ImageShape(geometry.Channels, geometry.Height, geometry.Width), new ImageShape(geometry.Filters, geometry.OutHeight, geometry.OutWidth), workers)
     {
         _geometry = geometry;
-        _workers = workers;
         _columns = IsSingle
             ? Enumerable.Range(0, workers.Count).Select(_ => new float[Conv2dKernels.WorkspaceSize(geometry)]).ToArray()
             : [];
@@ -47,14 +45,7 @@ internal sealed class Conv2dLayer<T> : Layer<T>
             Conv2dKernels.ForwardReference<T>(X, Weights, Biases, _geometry, batch, Y);
             return;
         }
-        if (_workers.Count == 1)
-        {
-            ForwardImages(0, 0, batch);
-        }
-        else
-        {
-            ForwardParallel(batch);
-        }
+        ForwardSplit(batch);
     }
 
     public override void Backward(int batch)
@@ -64,34 +55,13 @@ internal sealed class Conv2dLayer<T> : Layer<T>
             Conv2dKernels.BackwardReference<T>(X, Weights, DY, _geometry, batch, DX, WeightGradients, BiasGradients);
             return;
         }
-        if (_workers.Count == 1)
-        {
-            BackwardImages(0, 0, batch);
-        }
-        else
-        {
-            BackwardParallel(batch);
-        }
+        BackwardSplit(batch);
         // eq. 55 sums over the batch: add the per-image blocks in image order, whatever the thread count.
         Elementwise.AddBlocks(_weightGradPerImage, batch, _geometry.WeightCount, AsSingle(WeightGradients));
         Elementwise.AddBlocks(_biasGradPerImage, batch, _geometry.Filters, AsSingle(BiasGradients));
     }
 
-    // The lambdas live in their own methods: a captured parameter allocates its closure on entry to the
-    // method that declares it, and the single-thread path must not allocate.
-    private void ForwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        ForwardImages(w, start, end);
-    });
-
-    private void BackwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        BackwardImages(w, start, end);
-    });
-
-    private void ForwardImages(int worker, int start, int end)
+    protected override void ForwardImages(int worker, int start, int end)
     {
         var g = _geometry;
         Conv2dKernels.Forward(
@@ -104,7 +74,7 @@ internal sealed class Conv2dLayer<T> : Layer<T>
             _columns[worker]);
     }
 
-    private void BackwardImages(int worker, int start, int end)
+    protected override void BackwardImages(int worker, int start, int end)
     {
         var g = _geometry;
         var count = end - start;

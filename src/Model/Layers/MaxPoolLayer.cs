@@ -6,18 +6,16 @@ namespace Sweep.Model.Layers;
 
 /// <summary>Max-pooling layer; remembers the arg-max of each window for the backward pass. Images are split
 /// across workers; each input plane belongs to one image, so any split gives the same bits.</summary>
-internal sealed class MaxPoolLayer<T> : Layer<T>
+internal sealed class MaxPoolLayer<T> : BatchSplitLayer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly PoolGeometry _geometry;
-    private readonly Workers _workers;
     private int[] _argMax = [];
 
     public MaxPoolLayer(PoolGeometry geometry, Workers workers)
-        : base(new ImageShape(geometry.Channels, geometry.Height, geometry.Width), new ImageShape(geometry.Channels, geometry.OutHeight, geometry.OutWidth))
+        : base(new ImageShape(geometry.Channels, geometry.Height, geometry.Width), new ImageShape(geometry.Channels, geometry.OutHeight, geometry.OutWidth), workers)
     {
         _geometry = geometry;
-        _workers = workers;
     }
 
     public void Reserve(int capacity)
@@ -31,13 +29,9 @@ internal sealed class MaxPoolLayer<T> : Layer<T>
         {
             MaxPoolKernels.ForwardReference<T>(X, _geometry, batch, Y);
         }
-        else if (_workers.Count == 1)
-        {
-            ForwardImages(0, batch);
-        }
         else
         {
-            ForwardParallel(batch);
+            ForwardSplit(batch);
         }
     }
 
@@ -51,31 +45,13 @@ internal sealed class MaxPoolLayer<T> : Layer<T>
         {
             MaxPoolKernels.BackwardReference<T>(X, DY, _geometry, batch, DX);
         }
-        else if (_workers.Count == 1)
-        {
-            BackwardImages(0, batch);
-        }
         else
         {
-            BackwardParallel(batch);
+            BackwardSplit(batch);
         }
     }
 
-    // The lambdas live in their own methods: a captured parameter allocates its closure on entry to the
-    // method that declares it, and the single-thread path must not allocate.
-    private void ForwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        ForwardImages(start, end);
-    });
-
-    private void BackwardParallel(int batch) => _workers.Run(w =>
-    {
-        var (start, end) = _workers.Range(batch, w);
-        BackwardImages(start, end);
-    });
-
-    private void ForwardImages(int start, int end)
+    protected override void ForwardImages(int worker, int start, int end)
     {
         var g = _geometry;
         MaxPoolKernels.Forward(
@@ -86,7 +62,7 @@ internal sealed class MaxPoolLayer<T> : Layer<T>
             _argMax.AsSpan(start * g.OutputSize));
     }
 
-    private void BackwardImages(int start, int end)
+    protected override void BackwardImages(int worker, int start, int end)
     {
         var g = _geometry;
         MaxPoolKernels.Backward(

@@ -76,8 +76,9 @@ public static class MetricsCalculator
             confusion);
     }
 
-    /// <summary>Index of the largest value; ties go to the lowest index, NaN never wins.</summary>
-    internal static int ArgMax(ReadOnlySpan<float> values)
+    /// <summary>The predicted class of one probability row: index of the largest value; ties go to the lowest index,
+    /// NaN never wins.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
     {
         var best = 0;
         var bestValue = float.NegativeInfinity;

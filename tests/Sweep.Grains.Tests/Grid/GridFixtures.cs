@@ -39,6 +39,6 @@ internal static class GridFixtures
             }
         }
 
-        throw new InvalidOperationException($"Sweep.sln not found above {AppContext.BaseDirectory}; the grid tests need the repository's examples/.");
+        throw new InvalidOperationException($"Sweep.sln not found above {AppContext.BaseDirectory}; the grid and quickstart tests need the repository's examples/.");
     }
 }

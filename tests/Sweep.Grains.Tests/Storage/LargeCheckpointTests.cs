@@ -14,7 +14,7 @@ namespace Sweep.Grains.Tests.Storage;
 public sealed class LargeCheckpointTests(PostgresServer server) : IAsyncLifetime
 {
     private const int Repetitions = 2;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"sweep-large-{Guid.NewGuid():N}");
+    private readonly TemporaryDirectory _root = new("sweep-large");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,11 +22,7 @@ public sealed class LargeCheckpointTests(PostgresServer server) : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-
+        _root.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -41,7 +37,7 @@ public sealed class LargeCheckpointTests(PostgresServer server) : IAsyncLifetime
     {
         ISweepStore store = backend == "postgres"
             ? new PostgresSweepStore(await server.CreateMigratedDatabaseAsync(Ct))
-            : new LocalDirectorySweepStore(_root);
+            : new LocalDirectorySweepStore(_root.Path);
         try
         {
             var sweep = StoreTestData.Sweep("large", trials: 1);

@@ -1,21 +1,19 @@
 using System.Globalization;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Tests.Support;
 
 namespace Sweep.Grains.Tests.Storage;
 
 /// <summary>The conformance suite on a <see cref="LocalDirectorySweepStore"/> in a temp directory.</summary>
 public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"sweep-store-{Guid.NewGuid():N}");
+    private readonly TemporaryDirectory _root = new("sweep-store");
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
+        _root.Dispose();
     }
 
     [Fact]
@@ -23,13 +21,13 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
     {
         var sweep = StoreTestData.Sweep("alpha");
         await Store.CreateSweepAsync(sweep, Ct);
-        var trialDirectory = Path.Combine(_root, "trials", sweep.Trials[0].TrialId);
+        var trialDirectory = Path.Combine(_root.Path, "trials", sweep.Trials[0].TrialId);
         await Store.SaveCheckpointAsync(sweep.Trials[0].TrialId, 10, new byte[] { 1, 2, 3 }, Ct);
         // What a crash halfway through a write leaves behind.
         await File.WriteAllBytesAsync(Path.Combine(trialDirectory, ".checkpoint-0000000020.swf.0123.tmp"), new byte[] { 9, 9 }, Ct);
         await File.WriteAllBytesAsync(Path.Combine(trialDirectory, ".result.bin.0123.tmp"), new byte[] { 9, 9 }, Ct);
 
-        var reopened = new LocalDirectorySweepStore(_root);
+        var reopened = new LocalDirectorySweepStore(_root.Path);
 
         Assert.Equal(10, (await reopened.LoadCheckpointAsync(sweep.Trials[0].TrialId, Ct))!.Step);
         Assert.Null(await reopened.GetResultAsync(sweep.Trials[0].TrialId, Ct));
@@ -42,7 +40,7 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
         var sweep = StoreTestData.Sweep("alpha");
         await Store.CreateSweepAsync(sweep, Ct);
         await Store.SaveResultAsync(StoreTestData.Result(sweep.Trials[0], seed: 1), Ct);
-        var path = Path.Combine(_root, "trials", sweep.Trials[0].TrialId, "result.bin");
+        var path = Path.Combine(_root.Path, "trials", sweep.Trials[0].TrialId, "result.bin");
         var bytes = await File.ReadAllBytesAsync(path, Ct);
         bytes[^10] ^= 0xFF;
         await File.WriteAllBytesAsync(path, bytes, Ct);
@@ -58,7 +56,7 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
     {
         var sweep = StoreTestData.Sweep("alpha");
         await Store.CreateSweepAsync(sweep, Ct);
-        var other = new LocalDirectorySweepStore(_root);
+        var other = new LocalDirectorySweepStore(_root.Path);
         var trial = sweep.Trials[0];
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
@@ -77,19 +75,19 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
         var result = StoreTestData.Result(sweep.Trials[0], seed: 1, status: TrialStatus.Diverged);
         await Store.SaveResultAsync(result, Ct);
         // A crash between committing result.bin and rewriting the status file leaves the old status behind.
-        var statusPath = Path.Combine(_root, "trials", sweep.Trials[0].TrialId, "status.swf");
+        var statusPath = Path.Combine(_root.Path, "trials", sweep.Trials[0].TrialId, "status.swf");
         File.Delete(statusPath);
-        await new LocalDirectorySweepStore(_root).SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Running, 3, Ct);
+        await new LocalDirectorySweepStore(_root.Path).SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Running, 3, Ct);
 
-        var statuses = await new LocalDirectorySweepStore(_root).GetTrialStatusesAsync("alpha", Ct);
+        var statuses = await new LocalDirectorySweepStore(_root.Path).GetTrialStatusesAsync("alpha", Ct);
 
         Assert.Equal((TrialStatus.Diverged, result.Row.Steps), statuses[sweep.Trials[0].TrialId]);
         Assert.Equal((TrialStatus.Running, 3), statuses[sweep.Trials[1].TrialId]);
     }
 
-    protected override Task<ISweepStore> CreateStoreAsync() => Task.FromResult<ISweepStore>(new LocalDirectorySweepStore(_root));
+    protected override Task<ISweepStore> CreateStoreAsync() => Task.FromResult<ISweepStore>(new LocalDirectorySweepStore(_root.Path));
 
-    protected override Task<ISweepStore> ReopenStoreAsync() => Task.FromResult<ISweepStore>(new LocalDirectorySweepStore(_root));
+    protected override Task<ISweepStore> ReopenStoreAsync() => Task.FromResult<ISweepStore>(new LocalDirectorySweepStore(_root.Path));
 
     protected override async Task CorruptCheckpointAsync(string trialId, int step)
     {
@@ -100,11 +98,11 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
     }
 
     protected override Task<int[]> StoredCheckpointStepsAsync(string trialId) =>
-        Task.FromResult(Directory.EnumerateFiles(Path.Combine(_root, "trials", trialId), "checkpoint-*.swf")
+        Task.FromResult(Directory.EnumerateFiles(Path.Combine(_root.Path, "trials", trialId), "checkpoint-*.swf")
             .Select(p => int.Parse(Path.GetFileNameWithoutExtension(p)["checkpoint-".Length..], CultureInfo.InvariantCulture))
             .OrderDescending()
             .ToArray());
 
     private string CheckpointPath(string trialId, int step) =>
-        Path.Combine(_root, "trials", trialId, string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step:D10}.swf"));
+        Path.Combine(_root.Path, "trials", trialId, string.Create(CultureInfo.InvariantCulture, $"checkpoint-{step:D10}.swf"));
 }

@@ -7,25 +7,8 @@ namespace Sweep.Grains.Tests.Storage;
 /// The semantics every <see cref="ISweepStore"/> backend must have. Each concrete subclass supplies a fresh, empty
 /// store per test and a way to damage a stored checkpoint.
 /// </summary>
-public abstract class SweepStoreConformanceTests : IAsyncLifetime
+public abstract class SweepStoreConformanceTests : FreshStoreTests
 {
-    private ISweepStore? _store;
-
-    /// <summary>The running test's cancellation token.</summary>
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected ISweepStore Store => _store ?? throw new InvalidOperationException("InitializeAsync has not run.");
-
-    public async ValueTask InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task CreateSweep_StoresDefinitionWithEveryTrialPending()
     {
@@ -455,10 +438,7 @@ public abstract class SweepStoreConformanceTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<ISweepStore> CreateStoreAsync();
-
-    /// <summary>A second instance over the same location as <see cref="Store"/>.</summary>
+    /// <summary>A second instance over the same location as <see cref="FreshStoreTests.Store"/>.</summary>
     protected abstract Task<ISweepStore> ReopenStoreAsync();
 
     /// <summary>Damages the stored bytes of one checkpoint behind the store's back.</summary>

@@ -15,6 +15,15 @@ internal sealed class InMemorySweepStore : ISweepStore
     private readonly Dictionary<string, (TrialStatus, int)> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _studies = new(StringComparer.Ordinal);
 
+    /// <summary>A store holding <see cref="StudyBuilderTests.SmallFullSweep"/> with every result.</summary>
+    public static (InMemorySweepStore Store, SweepDefinition Sweep, List<TrialResultRecord> Results) WithSmallFullSweep()
+    {
+        var store = new InMemorySweepStore();
+        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
+        store.Add(sweep, results);
+        return (store, sweep, results);
+    }
+
     public void Add(SweepDefinition sweep, IEnumerable<TrialResultRecord> results, IReadOnlyDictionary<string, TrialStatus>? statuses = null)
     {
         _sweeps[sweep.SweepId] = sweep;

@@ -2,6 +2,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Tests.Grid;
 using Sweep.Model.Data;
 using Sweep.Model.Training;
 
@@ -16,7 +17,7 @@ public sealed class QuickstartStudyTests
     [Fact]
     public void QuickstartGrid_ShortenedTraining_GivesAllThreeStudies()
     {
-        var sweep = GridCompiler.CompileFile(Path.Combine(RepositoryRoot(), "examples", "quickstart.json"));
+        var sweep = GridCompiler.CompileFile(Path.Combine(GridFixtures.RepositoryRoot(), "examples", "quickstart.json"));
         var shortened = sweep with
         {
             Trials = [.. sweep.Trials.Select(t => t with
@@ -61,18 +62,5 @@ public sealed class QuickstartStudyTests
             spec.Seed, TrialStatus.Completed, result.Steps, result.Train!.Accuracy, result.Dev!.Accuracy, result.Test!.Accuracy,
             result.Test.WeightedF1, result.Test.WeightedAreaRatio, result.WallSeconds);
         return new TrialResultRecord(row, result.Curve, result.Train, result.Dev, result.Test, result.DevPredictions, result.TestPredictions);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sweep.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Sweep.sln above {AppContext.BaseDirectory}; the test needs the repository's examples/quickstart.json.");
     }
 }

@@ -10,9 +10,7 @@ public sealed class StoredStudyTests
     [Fact]
     public async Task Publish_SavesTheReportBuiltFromTheStore()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
 
         var report = await StoredStudy.PublishAsync(store, sweep, Ct);
 
@@ -24,9 +22,7 @@ public sealed class StoredStudyTests
     [Fact]
     public async Task LoadComplete_IgnoresPartialForeignAndUnreadableReports()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
 
         await store.SaveStudyAsync(sweep.SweepId, StudyBuilder.Build(sweep, results.Skip(1).ToList()).ToJson(), Ct);
         Assert.Null(await StoredStudy.LoadCompleteAsync(store, sweep, Ct));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Tests.Support;
 using static Sweep.Grains.Tests.Studies.StudyFixtures;
 
 namespace Sweep.Grains.Tests.Studies;
@@ -14,9 +15,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task UnknownSweep_ExitsTwoNamingItAndTheKnownSweeps()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, _) = InMemorySweepStore.WithSmallFullSweep();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunStudyAsync(store, "nope", "md", null, new StringWriter(), stderr, Ct);
@@ -41,9 +40,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task FinishedSweepWithStoredStudy_PrintsTheStoredReport()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
         var stored = StudyBuilder.Build(sweep, results, settings: StudySettings.Default with { BootstrapSeed = 7 });
         await store.SaveStudyAsync(sweep.SweepId, stored.ToJson(), Ct);
         var stdout = new StringWriter();
@@ -74,30 +71,20 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task MarkdownWithOutDir_WritesReportAndCharts()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
-        var dir = Path.Combine(Path.GetTempPath(), "sweep-study-cmd-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir, new StringWriter(), new StringWriter(), Ct);
+        var (store, sweep, _) = InMemorySweepStore.WithSmallFullSweep();
+        using var dir = new TemporaryDirectory("sweep-study-cmd");
 
-            Assert.Equal(0, code);
-            Assert.True(File.Exists(Path.Combine(dir, "report.md")));
-            Assert.True(File.Exists(Path.Combine(dir, "curves-cifar10-dnn.png")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir.Path, new StringWriter(), new StringWriter(), Ct);
+
+        Assert.Equal(0, code);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "report.md")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "curves-cifar10-dnn.png")));
     }
 
     [Fact]
     public async Task PredictionsCsv_ParsesBackToTheStoredAccuracy()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var trial = results[3];
         var stdout = new StringWriter();
 
@@ -124,9 +111,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsJson_ParsesBackToTheStoredPredictions()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var trial = results[0];
         var stdout = new StringWriter();
 
@@ -155,9 +140,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsOfMissingSplit_ExitOneNamingTheSplit()
     {
-        var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
-        store.Add(sweep, results);
+        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunPredictionsAsync(store, results[0].Row.TrialId, PredictionSplit.Dev, "csv", new StringWriter(), stderr, Ct);

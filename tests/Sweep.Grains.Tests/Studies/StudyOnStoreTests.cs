@@ -2,6 +2,8 @@ using System.Globalization;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Tests.Storage;
+using Sweep.Grains.Tests.Support;
 using Sweep.Model.Metrics;
 using static Sweep.Grains.Tests.Studies.StudyFixtures;
 
@@ -10,24 +12,8 @@ namespace Sweep.Grains.Tests.Studies;
 /// <summary>
 /// <c>sweep study</c> and <c>sweep predictions</c> against a real backend: each subclass supplies a fresh store.
 /// </summary>
-public abstract class StudyOnStoreTests : IAsyncLifetime
+public abstract class StudyOnStoreTests : FreshStoreTests
 {
-    private ISweepStore? _store;
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private ISweepStore Store => _store ?? throw new InvalidOperationException("InitializeAsync has not run.");
-
-    public async ValueTask InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Study_OfARunningThenFinishedSweep_IsPartialThenEqualsTheReportOfItsResults()
     {
@@ -51,22 +37,13 @@ public abstract class StudyOnStoreTests : IAsyncLifetime
     {
         var (sweep, results) = await SeedAsync(withheld: 0);
         var published = await StoredStudy.PublishAsync(Store, sweep, Ct);
-        var dir = Path.Combine(Path.GetTempPath(), "sweep-study-store-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var stdout = new StringWriter();
-            Assert.Equal(0, await StudyCommands.RunStudyAsync(Store, sweep.SweepId, "md", dir, stdout, new StringWriter(), Ct));
+        using var dir = new TemporaryDirectory("sweep-study-store");
+        var stdout = new StringWriter();
 
-            Assert.Equal(StudyMarkdown.Render(published), await File.ReadAllTextAsync(Path.Combine(dir, "report.md"), Ct));
-            Assert.All(StudyPlots.Plan(published), c => Assert.True(new FileInfo(Path.Combine(dir, c.FileName)).Length > 1000, c.FileName));
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
+        Assert.Equal(0, await StudyCommands.RunStudyAsync(Store, sweep.SweepId, "md", dir.Path, stdout, new StringWriter(), Ct));
+
+        Assert.Equal(StudyMarkdown.Render(published), await File.ReadAllTextAsync(Path.Combine(dir.Path, "report.md"), Ct));
+        Assert.All(StudyPlots.Plan(published), c => Assert.True(new FileInfo(Path.Combine(dir.Path, c.FileName)).Length > 1000, c.FileName));
     }
 
     [Fact]
@@ -101,8 +78,6 @@ public abstract class StudyOnStoreTests : IAsyncLifetime
         Assert.Equal(stored.Confusion, recomputed.Confusion);
         Assert.Equal(trial.Row.TestAccuracy, recomputed.Accuracy);
     }
-
-    protected abstract Task<ISweepStore> CreateStoreAsync();
 
     /// <summary>Stores a cifar10-like sweep (dnn, cnn f3/f8, cnn2 f3/f8 × 2 seeds) and all results but the first <paramref name="withheld"/>.</summary>
     private async Task<(SweepDefinition Sweep, List<TrialResultRecord> Results)> SeedAsync(int withheld)

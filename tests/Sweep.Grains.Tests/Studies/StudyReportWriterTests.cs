@@ -1,19 +1,14 @@
 using SkiaSharp;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Tests.Support;
 
 namespace Sweep.Grains.Tests.Studies;
 
 public sealed class StudyReportWriterTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sweep-study-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _dir = new("sweep-study-tests");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task MarkdownWithOutDir_WritesReportAndNonBlankChartsOfTheStatedSize()
@@ -22,9 +17,9 @@ public sealed class StudyReportWriterTests : IDisposable
         var report = StudyBuilder.Build(sweep, results);
         var stdout = new StringWriter();
 
-        await StudyReportWriter.WriteAsync(report, results, "md", _dir, stdout, TestContext.Current.CancellationToken);
+        await StudyReportWriter.WriteAsync(report, results, "md", _dir.Path, stdout, TestContext.Current.CancellationToken);
 
-        var reportPath = Path.Combine(_dir, "report.md");
+        var reportPath = Path.Combine(_dir.Path, "report.md");
         Assert.Equal(Path.GetFullPath(reportPath), stdout.ToString().Trim());
         var markdown = await File.ReadAllTextAsync(reportPath, TestContext.Current.CancellationToken);
         var charts = StudyPlots.Plan(report);
@@ -32,7 +27,7 @@ public sealed class StudyReportWriterTests : IDisposable
         foreach (var chart in charts)
         {
             Assert.Contains($"]({chart.FileName})", markdown);
-            using var bitmap = SKBitmap.Decode(Path.Combine(_dir, chart.FileName));
+            using var bitmap = SKBitmap.Decode(Path.Combine(_dir.Path, chart.FileName));
             Assert.NotNull(bitmap);
             Assert.Equal((StudyPlots.Width, StudyPlots.Height), (bitmap.Width, bitmap.Height));
             var distinct = new HashSet<SKColor>();
@@ -47,7 +42,7 @@ public sealed class StudyReportWriterTests : IDisposable
             Assert.True(distinct.Count > 3, $"{chart.FileName} has only {distinct.Count} colours");
         }
 
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
     }
 
     [Theory]
@@ -58,10 +53,10 @@ public sealed class StudyReportWriterTests : IDisposable
         var (sweep, results) = StudyBuilderTests.SmallFullSweep();
         var report = StudyBuilder.Build(sweep, results);
 
-        await StudyReportWriter.WriteAsync(report, results, format, _dir, new StringWriter(), TestContext.Current.CancellationToken);
+        await StudyReportWriter.WriteAsync(report, results, format, _dir.Path, new StringWriter(), TestContext.Current.CancellationToken);
 
-        Assert.Equal([$"report.{format}"], Directory.GetFiles(_dir).Select(Path.GetFileName));
-        var text = await File.ReadAllTextAsync(Path.Combine(_dir, $"report.{format}"), TestContext.Current.CancellationToken);
+        Assert.Equal([$"report.{format}"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
+        var text = await File.ReadAllTextAsync(Path.Combine(_dir.Path, $"report.{format}"), TestContext.Current.CancellationToken);
         Assert.Equal(format == "json" ? report.ToJson() + "\n" : StudyCsv.Render(report), text);
     }
 
@@ -75,7 +70,7 @@ public sealed class StudyReportWriterTests : IDisposable
         await StudyReportWriter.WriteAsync(report, results, "md", null, stdout, TestContext.Current.CancellationToken);
 
         Assert.Equal(StudyMarkdown.Render(report, withImages: false), stdout.ToString());
-        Assert.False(Directory.Exists(_dir));
+        Assert.False(Directory.Exists(_dir.Path));
     }
 
     [Fact]

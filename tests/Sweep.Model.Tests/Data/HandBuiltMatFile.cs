@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics;
 using System.Text;
 
 namespace Sweep.Model.Tests.Data;
@@ -95,48 +95,28 @@ internal sealed class HandBuiltMatFile
         return [.. Tag(MiMatrix, body.Count), .. body];
     }
 
-    public byte[] Doubles(params double[] values) => [.. values.SelectMany(value =>
-    {
-        var bytes = new byte[8];
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteDoubleBigEndian(bytes, value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
-        }
-        return bytes;
-    })];
+    public byte[] Doubles(params double[] values) => [.. values.SelectMany(value => Word(BitConverter.DoubleToUInt64Bits(value)))];
 
     public byte[] Int16s(params short[] values) => [.. values.SelectMany(value => Word16((ushort)value))];
 
     public byte[] Tag(int type, int size) => [.. Word32((uint)type), .. Word32((uint)size)];
 
-    private byte[] Word32(uint value)
-    {
-        var bytes = new byte[4];
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
-        }
-        return bytes;
-    }
+    private byte[] Word32(uint value) => Word(value);
 
-    private byte[] Word16(ushort value)
+    private byte[] Word16(ushort value) => Word(value);
+
+    /// <summary>An unsigned word of the integer's width in the file's byte order.</summary>
+    private byte[] Word<TWord>(TWord value)
+        where TWord : IBinaryInteger<TWord>
     {
-        var bytes = new byte[2];
+        var bytes = new byte[value.GetByteCount()];
         if (_bigEndian)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(bytes, value);
+            value.WriteBigEndian(bytes);
         }
         else
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
+            value.WriteLittleEndian(bytes);
         }
         return bytes;
     }

@@ -46,9 +46,7 @@ internal static class ResultFile
         }
 
         var header = await ReadHeaderAsync(stream, path, cancellationToken);
-        var json = new byte[header.JsonLength];
-        await stream.ReadExactlyAsync(json, cancellationToken);
-        Verify(json, header.JsonHash, path, "JSON");
+        var json = await ReadSectionAsync(stream, header.JsonLength, header.JsonHash, path, "JSON", cancellationToken);
         return Deserialize(json, path);
     }
 
@@ -62,12 +60,8 @@ internal static class ResultFile
         }
 
         var header = await ReadHeaderAsync(stream, path, cancellationToken);
-        var json = new byte[header.JsonLength];
-        await stream.ReadExactlyAsync(json, cancellationToken);
-        Verify(json, header.JsonHash, path, "JSON");
-        var binary = new byte[header.BinaryLength];
-        await stream.ReadExactlyAsync(binary, cancellationToken);
-        Verify(binary, header.BinaryHash, path, "binary");
+        var json = await ReadSectionAsync(stream, header.JsonLength, header.JsonHash, path, "JSON", cancellationToken);
+        var binary = await ReadSectionAsync(stream, header.BinaryLength, header.BinaryHash, path, "binary", cancellationToken);
 
         var document = Deserialize(json, path);
         var offset = 0;
@@ -88,9 +82,7 @@ internal static class ResultFile
 
         var header = await ReadHeaderAsync(stream, path, cancellationToken);
         stream.Seek(header.JsonLength, SeekOrigin.Current);
-        var binary = new byte[header.BinaryLength];
-        await stream.ReadExactlyAsync(binary, cancellationToken);
-        Verify(binary, header.BinaryHash, path, "binary");
+        var binary = await ReadSectionAsync(stream, header.BinaryLength, header.BinaryHash, path, "binary", cancellationToken);
         var offset = 0;
         ReadBlock(binary, ref offset);
         var dev = ReadPredictions(binary, ref offset);
@@ -135,12 +127,17 @@ internal static class ResultFile
         return (jsonLength, header[12..44], binaryLength, header[52..84]);
     }
 
-    private static void Verify(byte[] section, byte[] expected, string path, string what)
+    /// <summary>Reads the next <paramref name="length"/> bytes and checks them against the header's hash.</summary>
+    private static async Task<byte[]> ReadSectionAsync(FileStream stream, long length, byte[] expected, string path, string what, CancellationToken cancellationToken)
     {
+        var section = new byte[length];
+        await stream.ReadExactlyAsync(section, cancellationToken);
         if (!SHA256.HashData(section).AsSpan().SequenceEqual(expected))
         {
             throw new InvalidDataException($"{path}: SHA-256 checksum mismatch in the {what} section (the file is corrupt).");
         }
+
+        return section;
     }
 
     private static ResultDocument Deserialize(byte[] json, string path) =>
