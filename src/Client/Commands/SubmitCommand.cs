@@ -83,7 +83,7 @@ internal static class SubmitCommand
             throw new CliException(outcome.Error);
         }
         var state = !outcome.AlreadyExisted ? (outcome.Trials == 1 ? "1 trial" : $"{outcome.Trials} trials")
-            : outcome.Finished == outcome.Trials ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished: complete, nothing to run"
+            : outcome.Finished == outcome.Trials ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished: nothing left to run"
             : $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished; running the rest (finished trials are kept)";
         await console.Out.WriteLineAsync($"sweep {sweep.SweepId}: {state} ({where})");
     }
@@ -101,7 +101,9 @@ internal static class SubmitCommand
         await console.Out.WriteLineAsync($"see: sweep leaderboard --sweep {sweepId}   and   sweep study {sweepId}");
         if (summary.Failed > 0)
         {
-            await console.Error.WriteLineAsync($"sweep: {summary.Failed} trial(s) failed; their errors are listed above and in 'sweep trials {sweepId}'");
+            // A failed trial keeps its result: the same grid under the same name never reruns it.
+            await console.Error.WriteLineAsync(
+                $"sweep: {summary.Failed} trial(s) failed (each error is printed when its trial fails); resubmitting does not rerun them: fix the cause and give the grid a new name");
             return 1;
         }
         return 0;
