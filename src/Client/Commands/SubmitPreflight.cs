@@ -23,6 +23,8 @@ internal static class SubmitPreflight
         foreach (var group in sweep.Trials.GroupBy(t => t.Dataset))
         {
             var data = await datasets.GetAsync(group.Key);
+            // Loading is not cancellable; a Ctrl-C during it must still stop before the sweep is stored.
+            cancellationToken.ThrowIfCancellationRequested();
             var train = data.Train;
             var devSize = group.Max(t => t.Training.DevSize);
             if (devSize >= train.Count)
