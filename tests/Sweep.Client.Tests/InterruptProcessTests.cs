@@ -18,7 +18,7 @@ public sealed class InterruptProcessTests
         """;
 
     [Fact]
-    public async Task SigintDuringSubmit_StopsWith130AndOneLine_LeavesTrialsPending_AndTheSameSubmitFinishesWithoutRerunningAny()
+    public async Task RunningTrialsShowTheirSteps_SigintStopsWith130AndOneLine_LeavesThemPending_AndTheSameSubmitFinishesWithoutRerunningAny()
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDirectory();
@@ -32,13 +32,15 @@ public sealed class InterruptProcessTests
             var stderr = first.StandardError.ReadToEndAsync(ct);
             var deadline = DateTime.UtcNow + timeout;
             var seen = (Finished: 0, Checkpointed: 0);
-            while ((seen = await FinishedAndCheckpointedAsync(store, ct)) is not { Finished: >= 1, Checkpointed: >= 1 })
+            var runningStepsSeen = false;
+            while ((seen = await FinishedAndCheckpointedAsync(store, ct)) is not { Finished: >= 1, Checkpointed: >= 1 } || !runningStepsSeen)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"no finished and checkpointed trial within the deadline (saw {seen})");
                 if (first.HasExited)
                 {
                     Assert.Fail($"the sweep ended before it could be interrupted (saw {seen}): {await stderr}");
                 }
+                runningStepsSeen |= (await store.GetTrialStatusesAsync("interrupt", ct)).Values.Any(s => s is { Status: Sweep.Grains.Contracts.TrialStatus.Running, Steps: > 0 });
                 await Task.Delay(50, ct);
             }
             PosixSignals.Send(first.Id, PosixSignals.Interrupt);

@@ -179,6 +179,8 @@ public sealed class TrialGrain(
             try
             {
                 await store.SaveCheckpointAsync(trialId, step, bytes);
+                // Readers of the store ('sweep trials' from another shell, any cluster client) see the step reached.
+                await store.SetTrialStatusAsync(trialId, TrialStatus.Running, step);
                 SweepTelemetry.CheckpointSeconds.Record(watch.Elapsed.TotalSeconds);
                 SweepTelemetry.CheckpointBytes.Record(bytes.Length);
             }
