@@ -9,12 +9,14 @@ internal static class CommonOptions
 {
     public static readonly Option<string?> Store = new("--store")
     {
+        HelpName = "dir",
         Description = $"Embedded store directory (default: ${SweepHosting.HomeVariable}, else ./.sweep)",
         Recursive = true,
     };
 
     public static readonly Option<string?> Cluster = new("--cluster")
     {
+        HelpName = "connection-string",
         Description = $"PostgreSQL connection string of a Sweep cluster (default: ${SweepHosting.PostgresVariable}); without it Sweep runs embedded",
         Recursive = true,
     };

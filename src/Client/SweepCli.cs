@@ -45,7 +45,7 @@ public static class SweepCli
                 path.Insert(0, result.Command.Name);
             }
             path.Add("--help");
-            await console.Error.WriteLineAsync($"sweep: {OneLine(parse.Errors[0].Message)} (see 'sweep {string.Join(' ', path)}')");
+            await console.Error.WriteLineAsync($"sweep: {UsageProblem(parse)} (see 'sweep {string.Join(' ', path)}')");
             return 2;
         }
         var verbose = parse.GetValue(CommonOptions.Verbose);
@@ -61,6 +61,12 @@ public static class SweepCli
                     ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
                 },
                 cancellationToken);
+        }
+        catch (GridException ex) when (ex.Errors is [{ Path: "$" } whole])
+        {
+            // A problem with the file as a whole (missing, too big, not JSON) is the one line the contract asks for.
+            await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(whole.Message)}");
+            return 1;
         }
         catch (GridException ex)
         {
@@ -95,6 +101,25 @@ public static class SweepCli
             }
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The parse error worth reading first: a mistyped word explains a "required command was not provided" that
+    /// follows from it; a missing command lists the ones there are.
+    /// </summary>
+    private static string UsageProblem(ParseResult parse)
+    {
+        if (parse.UnmatchedTokens is [var first, ..])
+        {
+            return $"unknown command or argument '{first}'";
+        }
+        var command = parse.CommandResult.Command;
+        if (command.Subcommands.Count > 0 && parse.Errors.Count > 0 && command.Action is null)
+        {
+            var name = command is RootCommand ? "sweep" : command.Name;
+            return $"'{name}' needs a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+        return OneLine(parse.Errors[0].Message);
     }
 
     private static bool IsUserError(Exception ex) => ex is CliException or SweepConflictException or DatasetException

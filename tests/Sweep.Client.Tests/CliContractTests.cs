@@ -24,6 +24,33 @@ public sealed class CliContractTests
         Assert.Equal("", run.Error);
     }
 
+    [Theory]
+    [InlineData("leaderboard", "--top <n>")]
+    [InlineData("leaderboard", "--store <dir>")]
+    [InlineData("submit", "--slots <n>")]
+    [InlineData("silo", "--postgres <connection-string>")]
+    [InlineData("study", "--out <dir>")]
+    public async Task Help_NamesWhatAnOptionTakes_NotTheOptionAgain(string command, string usage)
+    {
+        var run = await CliRun.RunAsync(command, "--help");
+
+        Assert.Contains(usage, run.Out);
+    }
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command or argument 'frobnicate'")]
+    [InlineData(new[] { "data", "synt" }, "unknown command or argument 'synt'")]
+    [InlineData(new[] { "leaderboard", "--stroe", "x" }, "unknown command or argument '--stroe'")]
+    [InlineData(new string[0], "'sweep' needs a command: submit, status")]
+    [InlineData(new[] { "data" }, "'data' needs a command: synth, info")]
+    public async Task AMistypedOrMissingCommand_IsNamed_NotReportedAsAMissingCommand(string[] args, string expected)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, Assert.Single(run.ErrorLines));
+    }
+
     [Fact]
     public async Task UsageError_ExitsTwoWithOneLineOnStderr()
     {

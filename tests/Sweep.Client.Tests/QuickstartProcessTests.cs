@@ -54,7 +54,7 @@ public sealed class QuickstartProcessTests
     }
 
     [Fact]
-    public async Task ResubmittingAFinishedSweep_RerunsNothing()
+    public async Task ResubmittingAFinishedSweep_SaysNothingIsLeft_ShowsTheSummary_AndRerunsNothing()
     {
         using var dir = new TempDirectory();
         var grid = dir.File("tiny.json", TinyGrids.Valid);
@@ -67,7 +67,9 @@ public sealed class QuickstartProcessTests
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, again.ExitCode);
-        Assert.Contains("already submitted, 4 of 4 trials finished", again.Out);
+        Assert.Contains("already submitted, 4 of 4 trials finished: nothing left to run", again.Out);
+        Assert.Contains("sweep tiny finished: 4 completed", again.Out);
+        Assert.DoesNotContain("[1/4]", again.Out);
         Assert.Equal(before.Out, after.Out);
     }
 }

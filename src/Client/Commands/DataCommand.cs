@@ -18,16 +18,20 @@ internal static class DataCommand
         generator.AcceptOnlyFromAmong([.. SyntheticDatasets.GeneratorNames]);
         var format = new Option<string>("--format") { Description = $"File format: {string.Join('|', Formats)}", Required = true };
         format.AcceptOnlyFromAmong(Formats);
-        var outDir = new Option<string>("--out") { Description = "Directory to write the files into", Required = true };
-        var train = new Option<int>("--train") { Description = "Training images", DefaultValueFactory = _ => 2000 };
-        var test = new Option<int>("--test") { Description = "Test images", DefaultValueFactory = _ => 500 };
-        var size = new Option<int>("--size") { Description = "Image side in pixels (default: 28 for mnist, 32 otherwise)" };
-        var seed = new Option<int>("--seed") { Description = "Generator seed", DefaultValueFactory = _ => 1 };
+        var outDir = new Option<string>("--out") { HelpName = "dir", Description = "Directory to write the files into", Required = true };
+        var train = new Option<int>("--train") { HelpName = "n", Description = "Training images", DefaultValueFactory = _ => 2000 };
+        var test = new Option<int>("--test") { HelpName = "n", Description = "Test images", DefaultValueFactory = _ => 500 };
+        var size = new Option<int?>("--size") { HelpName = "pixels", Description = "Image side in pixels (default: 28 for mnist, 32 otherwise)" };
+        var seed = new Option<int>("--seed") { HelpName = "n", Description = "Generator seed", DefaultValueFactory = _ => 1 };
         var command = new Command("synth", "Generate a synthetic dataset as files in a paper format") { generator, format, outDir, train, test, size, seed };
         command.SetAction(parse =>
         {
             var fmt = Parse(parse.GetValue(format)!);
-            var side = parse.GetValue(size) is > 0 and var s ? s : fmt == DatasetFormat.Mnist ? 28 : 32;
+            if (parse.GetValue(size) is <= 0 and var bad)
+            {
+                throw new CliException($"--size must be at least 1 pixel, not {bad}; leave it out for 28 (mnist) or 32 (cifar10, svhn)");
+            }
+            var side = parse.GetValue(size) ?? (fmt == DatasetFormat.Mnist ? 28 : 32);
             var name = parse.GetValue(generator)!;
             var dir = Path.GetFullPath(parse.GetValue(outDir)!);
             foreach (var (option, value) in new[] { ("--train", parse.GetValue(train)), ("--test", parse.GetValue(test)) })
@@ -37,8 +41,15 @@ internal static class DataCommand
                     throw new CliException($"{option} must be at least 1, not {value}");
                 }
             }
-            Directory.CreateDirectory(dir);
-            SyntheticDatasets.WriteFiles(new SyntheticDatasetSource(name, name, parse.GetValue(train), parse.GetValue(test), side, parse.GetValue(seed)), fmt, dir);
+            try
+            {
+                Directory.CreateDirectory(dir);
+                SyntheticDatasets.WriteFiles(new SyntheticDatasetSource(name, name, parse.GetValue(train), parse.GetValue(test), side, parse.GetValue(seed)), fmt, dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot write the dataset files into {dir}: {e.Message}");
+            }
             console.Out.WriteLine($"wrote {name} ({parse.GetValue(train)} train, {parse.GetValue(test)} test, {side}x{side}) as {parse.GetValue(format)} files in {dir}");
             return 0;
         });

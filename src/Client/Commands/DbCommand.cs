@@ -9,7 +9,7 @@ internal static class DbCommand
 {
     public static Command Create(CliConsole console)
     {
-        var postgres = new Option<string?>("--postgres") { Description = $"PostgreSQL connection string (default: --cluster or ${SweepHosting.PostgresVariable})" };
+        var postgres = new Option<string?>("--postgres") { HelpName = "connection-string", Description = $"PostgreSQL connection string (default: --cluster or ${SweepHosting.PostgresVariable})" };
         var migrate = new Command("migrate", "Create or upgrade Sweep's and Orleans' tables; safe to run again") { postgres };
         migrate.SetAction(async (parse, ct) =>
         {

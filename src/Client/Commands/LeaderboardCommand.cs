@@ -16,10 +16,10 @@ internal static class LeaderboardCommand
 
     public static Command Create(CliConsole console)
     {
-        var sweep = new Option<string?>("--sweep") { Description = "Only this sweep" };
-        var dataset = new Option<string?>("--dataset") { Description = "Only this dataset (its name in the grid)" };
-        var architecture = new Option<string?>("--architecture") { Description = "Only this architecture (its name in the grid)" };
-        var top = new Option<int?>("--top") { Description = "At most N rows" };
+        var sweep = new Option<string?>("--sweep") { HelpName = "name", Description = "Only this sweep" };
+        var dataset = new Option<string?>("--dataset") { HelpName = "name", Description = "Only this dataset (its name in the grid)" };
+        var architecture = new Option<string?>("--architecture") { HelpName = "name", Description = "Only this architecture (its name in the grid)" };
+        var top = new Option<int?>("--top") { HelpName = "n", Description = "Only the best n rows" };
         var metric = new Option<string>("--metric")
         {
             Description = $"Sort by: {string.Join('|', LeaderboardQuery.Metrics)}",
@@ -37,12 +37,52 @@ internal static class LeaderboardCommand
                 throw new CliException($"--top must be at least 1, not {n}");
             }
             var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, n);
-            var rows = await CommonOptions.OpenStore(parse).QueryLeaderboardAsync(query, ct);
+            var store = CommonOptions.OpenStore(parse);
+            var rows = await store.QueryLeaderboardAsync(query, ct);
+            if (rows.Count == 0)
+            {
+                await CheckFiltersAsync(store, query, ct);
+            }
             Write(console, rows, parse.GetValue(format)!);
+            if (rows.Count == 0 && parse.GetValue(format) == "table")
+            {
+                await console.Error.WriteLineAsync("no finished trials yet; 'sweep status' shows what is running");
+            }
             return 0;
         });
         return command;
     }
+
+    /// <summary>
+    /// An empty board because a filter names nothing in the store (a typo, the wrong case) is an error naming
+    /// what exists, not an empty table that reads as "nothing has finished".
+    /// </summary>
+    private static async Task CheckFiltersAsync(ISweepStore store, LeaderboardQuery query, CancellationToken cancellationToken)
+    {
+        if (query is { SweepId: null, Dataset: null, Architecture: null })
+        {
+            return;
+        }
+        var sweeps = await store.ListSweepsAsync(cancellationToken);
+        if (query.SweepId is { } id && sweeps.All(s => s.SweepId != id))
+        {
+            throw new CliException($"--sweep: no sweep named '{id}'; known sweeps: {Known(sweeps.Select(s => s.SweepId))}");
+        }
+        var trials = sweeps.Where(s => query.SweepId is null || s.SweepId == query.SweepId).SelectMany(s => s.Trials).ToList();
+        if (query.Dataset is { } d && trials.All(t => t.Dataset.Name != d))
+        {
+            throw new CliException($"--dataset: no dataset named '{d}'{In(query)}; known datasets: {Known(trials.Select(t => t.Dataset.Name))}");
+        }
+        if (query.Architecture is { } a && trials.All(t => t.Architecture != a))
+        {
+            throw new CliException($"--architecture: no architecture named '{a}'{In(query)}; known architectures: {Known(trials.Select(t => t.Architecture))}");
+        }
+    }
+
+    private static string In(LeaderboardQuery query) => query.SweepId is null ? " in any sweep" : $" in sweep '{query.SweepId}'";
+
+    private static string Known(IEnumerable<string> names) =>
+        names.Distinct().Order(StringComparer.Ordinal).ToList() is { Count: > 0 } known ? string.Join(", ", known) : "none (submit one with 'sweep submit grid.json')";
 
     /// <summary>Rows as a table, CSV, or a JSON array of the contract's camelCase rows.</summary>
     public static void Write(CliConsole console, IReadOnlyList<LeaderboardRow> rows, string format)

@@ -51,6 +51,10 @@ internal static class StatusCommand
             table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.CreatedAt.ToString("u"));
         }
         table.WriteText(console.Out);
+        if (rows.Count == 0)
+        {
+            await console.Error.WriteLineAsync("no sweeps yet; start one with 'sweep submit grid.json'");
+        }
         return 0;
     }
 }

@@ -10,7 +10,7 @@ internal static class StudyCommand
     {
         var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
         var format = CommonOptions.Format("Output format", "md", "json", "csv");
-        var outDir = new Option<string?>("--out") { Description = "Also write the report files (and plots) into this directory" };
+        var outDir = new Option<string?>("--out") { HelpName = "dir", Description = "Also write the report files (and plots) into this directory" };
         var command = new Command("study", "The sweep's study report: DNN vs CNN, filter count, extra conv layer") { sweep, format, outDir };
         command.SetAction((parse, ct) => StudyCommands.RunStudyAsync(
             CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(format)!, parse.GetValue(outDir), console.Out, console.Error, ct));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grains;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Hosting;
 
@@ -17,7 +18,7 @@ internal static class SubmitCommand
     {
         var grid = new Argument<FileInfo>("grid") { Description = "The grid file (JSON; see the README for its format)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the sweep until it ends (always on when embedded)" };
-        var slots = new Option<int?>("--slots") { Description = "Embedded: trials trained at once (default: the machine's cores)" };
+        var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Embedded: trials trained at once (default: the machine's cores)" };
         var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots };
         command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), ct));
         return command;
@@ -25,11 +26,15 @@ internal static class SubmitCommand
 
     private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, CancellationToken cancellationToken)
     {
-        if (!gridFile.Exists)
+        if (Directory.Exists(gridFile.FullName))
         {
-            throw new CliException($"grid file {gridFile.FullName} does not exist");
+            throw new CliException($"{gridFile.FullName} is a directory; give the grid file inside it (a .json file)");
         }
-        var sweep = GridCompiler.Compile(await File.ReadAllTextAsync(gridFile.FullName, cancellationToken), gridFile.Name);
+        if (gridFile is { Exists: true, Length: 0 })
+        {
+            throw new CliException($"{gridFile.FullName} is empty; a grid is a JSON object (see examples/quickstart.json)");
+        }
+        var sweep = GridCompiler.CompileFile(gridFile.FullName);
         var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
         if (slots is <= 0)
         {
@@ -53,8 +58,10 @@ internal static class SubmitCommand
         try
         {
             var grains = silo.Services.GetRequiredService<IGrainFactory>();
+            var store = SweepHosting.OpenStore(options);
+            await SubmitPreflight.CheckAsync(sweep, store, silo.Services.GetRequiredService<DatasetCache>(), cancellationToken);
             await SubmitAsync(console, grains, sweep, options.StoreDirectory);
-            await new ProgressView(console, grains, SweepHosting.OpenStore(options), sweep.SweepId).RunAsync(cancellationToken);
+            await new ProgressView(console, grains, store, sweep.SweepId).RunAsync(cancellationToken);
             return await Finish(console, grains, sweep.SweepId, true);
         }
         catch (OperationCanceledException)
@@ -75,7 +82,9 @@ internal static class SubmitCommand
         {
             throw new CliException(outcome.Error);
         }
-        var state = outcome.AlreadyExisted ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished" : $"{outcome.Trials} trials";
+        var state = !outcome.AlreadyExisted ? (outcome.Trials == 1 ? "1 trial" : $"{outcome.Trials} trials")
+            : outcome.Finished == outcome.Trials ? $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished: nothing left to run"
+            : $"already submitted, {outcome.Finished} of {outcome.Trials} trials finished; running the rest (finished trials are kept)";
         await console.Out.WriteLineAsync($"sweep {sweep.SweepId}: {state} ({where})");
     }
 
@@ -92,7 +101,9 @@ internal static class SubmitCommand
         await console.Out.WriteLineAsync($"see: sweep leaderboard --sweep {sweepId}   and   sweep study {sweepId}");
         if (summary.Failed > 0)
         {
-            await console.Error.WriteLineAsync($"sweep: {summary.Failed} trial(s) failed; their errors are listed above and in 'sweep trials {sweepId}'");
+            // A failed trial keeps its result: the same grid under the same name never reruns it.
+            await console.Error.WriteLineAsync(
+                $"sweep: {summary.Failed} trial(s) failed (each error is printed when its trial fails); resubmitting does not rerun them: fix the cause and give the grid a new name");
             return 1;
         }
         return 0;

@@ -125,6 +125,8 @@ public sealed class TrialGrain(
             if (result.Outcome == TrialOutcome.Cancelled && !_cancelRequested)
             {
                 logger.LogInformation("Trial {TrialId}: stopped with its silo at step {Step}; it resumes from its checkpoint elsewhere", spec.TrialId, result.Steps);
+                // Nothing trains it now: 'sweep status' must not call it running (embedded, until the next submit).
+                await store.SetTrialStatusAsync(spec.TrialId, TrialStatus.Pending, result.Steps, CancellationToken.None);
                 return;
             }
             await FinishAsync(coordinator, TrialResults.FromTraining(spec, result, TrialResults.StatusOf(result.Outcome)), null);
@@ -177,6 +179,8 @@ public sealed class TrialGrain(
             try
             {
                 await store.SaveCheckpointAsync(trialId, step, bytes);
+                // Readers of the store ('sweep trials' from another shell, any cluster client) see the step reached.
+                await store.SetTrialStatusAsync(trialId, TrialStatus.Running, step);
                 SweepTelemetry.CheckpointSeconds.Record(watch.Elapsed.TotalSeconds);
                 SweepTelemetry.CheckpointBytes.Record(bytes.Length);
             }

@@ -25,7 +25,7 @@ public static class StudyCommands
     {
         if (!StudyReportWriter.Formats.Contains(format))
         {
-            await stderr.WriteLineAsync($"sweep study: unknown --format '{format}'; valid formats: {string.Join(", ", StudyReportWriter.Formats)}.");
+            await stderr.WriteLineAsync($"sweep: unknown --format '{format}'; valid formats: {string.Join(", ", StudyReportWriter.Formats)}.");
             return 2;
         }
 
@@ -33,8 +33,8 @@ public static class StudyCommands
         if (sweep is null)
         {
             var known = (await store.ListSweepsAsync(cancellationToken)).Select(s => s.SweepId).ToList();
-            await stderr.WriteLineAsync($"sweep study: no sweep named '{sweepId}'; known sweeps: {(known.Count == 0 ? "none (submit one with `sweep submit grid.json`)" : string.Join(", ", known))}.");
-            return 2;
+            await stderr.WriteLineAsync($"sweep: no sweep named '{sweepId}'; known sweeps: {(known.Count == 0 ? "none (submit one with `sweep submit grid.json`)" : string.Join(", ", known))}.");
+            return 1;
         }
 
         var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
@@ -56,13 +56,13 @@ public static class StudyCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync($"sweep study: cannot write the report to '{outDir}': {e.Message}");
+            await stderr.WriteLineAsync($"sweep: cannot write the report to '{outDir}': {e.Message}");
             return 1;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {
             // SkiaSharp's native library (the PNG charts) could not load on this machine.
-            await stderr.WriteLineAsync($"sweep study: cannot render the PNG charts ({e.GetBaseException().Message}); use --format json or csv, or md without --out.");
+            await stderr.WriteLineAsync($"sweep: cannot render the PNG charts ({e.GetBaseException().Message}); use --format json or csv, or md without --out.");
             return 1;
         }
 
@@ -79,7 +79,7 @@ public static class StudyCommands
     {
         if (!PredictionFormats.Contains(format))
         {
-            await stderr.WriteLineAsync($"sweep predictions: unknown --format '{format}'; valid formats: {string.Join(", ", PredictionFormats)}.");
+            await stderr.WriteLineAsync($"sweep: unknown --format '{format}'; valid formats: {string.Join(", ", PredictionFormats)}.");
             return 2;
         }
 
@@ -89,9 +89,9 @@ public static class StudyCommands
             var result = await store.GetResultAsync(trialId, cancellationToken);
             var splitName = split.ToString().ToLowerInvariant();
             await stderr.WriteLineAsync(result is null
-                ? $"sweep predictions: no finished trial '{trialId}' (unknown id, or not finished yet); `sweep leaderboard` lists finished trials."
-                : $"sweep predictions: trial '{trialId}' ({result.Row.Status.ToString().ToLowerInvariant()}) stored no {splitName} predictions.");
-            return result is null ? 2 : 1;
+                ? $"sweep: no finished trial '{trialId}' (unknown id, or not finished yet); `sweep leaderboard` lists finished trials."
+                : $"sweep: trial '{trialId}' ({result.Row.Status.ToString().ToLowerInvariant()}) stored no {splitName} predictions.");
+            return 1;
         }
 
         await stdout.WriteAsync(format == "csv" ? PredictionsCsv(predictions) : PredictionsJson(predictions));

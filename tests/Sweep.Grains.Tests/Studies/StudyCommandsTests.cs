@@ -13,14 +13,14 @@ public sealed class StudyCommandsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task UnknownSweep_ExitsTwoNamingItAndTheKnownSweeps()
+    public async Task UnknownSweep_ExitsOneNamingItAndTheKnownSweeps()
     {
         var (store, _, _) = InMemorySweepStore.WithSmallFullSweep();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunStudyAsync(store, "nope", "md", null, new StringWriter(), stderr, Ct);
 
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         var line = Assert.Single(stderr.ToString().TrimEnd('\n').Split('\n'));
         Assert.Contains("'nope'", line);
         Assert.Contains("known sweeps: s1", line);
@@ -128,12 +128,13 @@ public sealed class StudyCommandsTests
     }
 
     [Fact]
-    public async Task PredictionsOfUnknownTrial_ExitTwoNamingIt()
+    public async Task PredictionsOfUnknownTrial_ExitOneNamingIt()
     {
         var stderr = new StringWriter();
         var code = await StudyCommands.RunPredictionsAsync(new InMemorySweepStore(), "s1.x", PredictionSplit.Test, "csv", new StringWriter(), stderr, Ct);
 
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
+        Assert.StartsWith("sweep: ", stderr.ToString());
         Assert.Contains("'s1.x'", stderr.ToString());
     }
 
