@@ -36,4 +36,14 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 ('dotnet') is not on PATH; see https://dot.net" >&2; exit 1; }
 
-dotnet test Sweep.sln -c Release "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Sweep.sln -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line with the runner's own totals (Microsoft Testing Platform prints them as "succeeded: N").
+passed=$(awk '/^  succeeded:/ {n=$2} END {print n+0}' "$log")
+failed=$(awk '/^  failed:/ {n=$2} END {print n+0}' "$log")
+echo "$passed passed, $failed failed"
+exit "$status"

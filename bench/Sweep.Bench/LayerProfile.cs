@@ -18,8 +18,13 @@ internal static class LayerProfile
             network.Input[i] = (float)random.NextDouble();
         }
         var labels = Enumerable.Range(0, TrainBenchmark.Batch).Select(_ => random.Next(10)).ToArray();
-        network.Forward(labels, TrainBenchmark.Batch);
-        network.Backward(labels, TrainBenchmark.Batch);
+        // Half a second of whole steps first, so the JIT has moved the kernels to their final (tier-1) code.
+        var warmUp = CpuClock.Now();
+        for (var step = 0; step < 3 || CpuClock.Now() - warmUp < 0.5; step++)
+        {
+            network.Forward(labels, TrainBenchmark.Batch);
+            network.Backward(labels, TrainBenchmark.Batch);
+        }
         var layers = network.Layers;
         var forward = new double[layers.Count];
         var backward = new double[layers.Count];

@@ -6,10 +6,11 @@ using Sweep.Model.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T] [--wall]
 //        dotnet run -c Release --project bench/Sweep.Bench -- profile [--threads T]   (ms per layer and pass)
+//        dotnet run -c Release --project bench/Sweep.Bench -- dense [--seconds S]     (dense kernels alone, GFLOP/s)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] | dense [--seconds S]");
     return 2;
 }
 var json = arguments.Contains("--json");
@@ -27,6 +28,11 @@ if (arguments[0] == "profile")
             LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), 20);
         }
     }
+    return 0;
+}
+if (arguments[0] == "dense")
+{
+    DenseBenchmark.Print(Option("--seconds", 1.0));
     return 0;
 }
 var seconds = Option("--seconds", 2.0);

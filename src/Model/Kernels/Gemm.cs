@@ -9,7 +9,8 @@ namespace Sweep.Model.Kernels;
 /// Row-major single-precision matrix multiply <c>C (+)= op(A) · op(B)</c>, the core of the dense and convolution
 /// kernels. Cache-blocked in the BLIS manner (pack a K×N block of B into NR-wide panels, walk M in blocks, run an
 /// MR×NR register-tiled micro-kernel that reads A in place, or from MR-wide strips when A is transposed); the micro-kernel uses Vector512 or Vector256 FMA,
-/// chosen once at start-up. Every element of C is summed over K in the same order whatever the blocking over M and
+/// chosen once at start-up. DRAM-sized operands are prefetched in software a block ahead (<see cref="NextBlock"/>).
+/// Every element of C is summed over K in the same order whatever the blocking over M and
 /// N, so partitioning the N range across threads gives bit-identical results.
 /// </summary>
 internal static unsafe class Gemm
@@ -18,6 +19,19 @@ internal static unsafe class Gemm
     private const int Kc = 256;
     private const int Mc = 96;
     private const int Nc = 1024;
+
+    /// <summary>Column block when B is transposed: its pack cannot stream rows of B, and with the next block
+    /// prefetched beside the packed one both must fit L2 (measured on Wᵀ of 32768→128: dx 172 → 190 GFLOP/s).</summary>
+    private const int NcTransposed = 256;
+
+    /// <summary>
+    /// Operand size (floats of A, B and C together) from which the product prefetches in software: 8 MB, past which
+    /// the operands mostly come from DRAM (the weight gradient of a 32768-input dense layer reads x and adds to dW,
+    /// 16 MB each). Below it they sit in L3, where
+    /// the prefetches only cost instructions (measured on 3072→128 at batch 128, `bench dense`: input gradient 220
+    /// → 194–200 GFLOP/s and forward 205–215 → 198 with them).
+    /// </summary>
+    internal const long PrefetchFloats = 2L << 20;
 
     /// <summary>Whether the 512-bit micro-kernel is used (else 256-bit, else scalar).</summary>
     internal static readonly bool UseVector512 = Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
@@ -87,18 +101,21 @@ internal static unsafe class Gemm
             return;
         }
         var nr = Nr;
+        var prefetch = Sse.IsSupported && (long)m * k + (long)k * n + (long)m * n >= PrefetchFloats;
         var packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(Mc * Kc + 8, pinned: true);
         var packedB = t_packedB ??= GC.AllocateUninitializedArray<float>((Nc + 32) * Kc, pinned: true);
         fixed (float* pa = a, pb = b, pc = c, packA = packedA, packB = packedB)
         {
-            for (var jc = columnStart; jc < columnEnd; jc += Nc)
+            var ncBlock = transposeB ? NcTransposed : Nc;
+            for (var jc = columnStart; jc < columnEnd; jc += ncBlock)
             {
-                var nc = Math.Min(Nc, columnEnd - jc);
+                var nc = Math.Min(ncBlock, columnEnd - jc);
                 for (var pcIndex = 0; pcIndex < k; pcIndex += Kc)
                 {
                     var kc = Math.Min(Kc, k - pcIndex);
                     var store = !accumulate && pcIndex == 0;
                     PackB(pb, transposeB, n, k, pcIndex, kc, jc, nc, nr, packB);
+                    var bAhead = prefetch ? NextB(pb, transposeB, m, n, k, jc, nc, ncBlock, pcIndex, columnEnd, nr) : default;
                     // A is read in place (row stride, column stride): the micro-kernel broadcasts its entries one
                     // by one anyway, so packing A would only copy it, which costs as much as the product when N is
                     // as small as a layer width.
@@ -107,9 +124,18 @@ internal static unsafe class Gemm
                     for (var ic = 0; ic < m; ic += Mc)
                     {
                         var mcCount = Math.Min(Mc, m - ic);
+                        var ahead = default(NextBlock);
                         if (transposeA)
                         {
                             PackTransposedA(pa, m, ic, mcCount, pcIndex, kc, packA);
+                            if (prefetch && ic + Mc < m)
+                            {
+                                var nextMc = Math.Min(Mc, m - ic - Mc);
+                                ahead = new NextBlock(
+                                    pa + (long)pcIndex * m + ic + Mc, m, kc, nextMc,
+                                    store ? null : pc + (long)(ic + Mc) * n + jc, n, nextMc, nc,
+                                    CeilDiv(nc, nr) * CeilDiv(mcCount, Mr));
+                            }
                         }
                         for (var jr = 0; jr < nc; jr += nr)
                         {
@@ -118,13 +144,19 @@ internal static unsafe class Gemm
                             for (var ir = 0; ir < mcCount; ir += Mr)
                             {
                                 var mrCount = Math.Min(Mr, mcCount - ir);
-                                var cTile = pc + (ic + ir) * n + jc + jr;
+                                var cTile = pc + (long)(ic + ir) * n + jc + jr;
+                                bAhead.Step();
                                 if (transposeA)
                                 {
+                                    ahead.Step();
                                     MicroKernel(kc, packA + ir * kc, 1, Mr, bPanel, cTile, n, mrCount, nrCount, store);
                                 }
                                 else
                                 {
+                                    if (prefetch && !store && jr + nr < nc)
+                                    {
+                                        PrefetchTile(cTile + nr, n, mrCount);
+                                    }
                                     MicroKernel(kc, pa + (long)(ic + ir) * k + pcIndex, k, 1, bPanel, cTile, n, mrCount, nrCount, store);
                                 }
                             }
@@ -133,6 +165,34 @@ internal static unsafe class Gemm
                 }
             }
         }
+    }
+
+    private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    /// <summary>Prefetch of the B block after (<paramref name="jc"/>, <paramref name="pc"/>), to be read by the next
+    /// PackB, spread over all micro-kernel calls of the current block: packing a DRAM-sized B (Wᵀ of a 32768-input
+    /// layer) otherwise streams it while nothing computes.</summary>
+    private static NextBlock NextB(float* b, bool transposeB, int m, int n, int k, int jc, int nc, int ncBlock, int pc, int columnEnd, int nr)
+    {
+        int jcNext, pcNext, ncNext;
+        if (pc + Kc < k)
+        {
+            (jcNext, pcNext, ncNext) = (jc, pc + Kc, nc);
+        }
+        else if (jc + ncBlock < columnEnd)
+        {
+            (jcNext, pcNext, ncNext) = (jc + ncBlock, 0, Math.Min(ncBlock, columnEnd - jc - ncBlock));
+        }
+        else
+        {
+            return default;
+        }
+        var kcNext = Math.Min(Kc, k - pcNext);
+        var strips = m / Mc * (Mc / Mr) + CeilDiv(m % Mc, Mr);
+        var calls = CeilDiv(nc, nr) * strips;
+        return transposeB
+            ? new NextBlock(b + (long)jcNext * k + pcNext, k, ncNext, kcNext, null, 0, 0, 0, calls)
+            : new NextBlock(b + (long)pcNext * n + jcNext, n, kcNext, ncNext, null, 0, 0, 0, calls);
     }
 
     /// <summary>Plain triple loop: the reference the blocked kernel is tested against.</summary>
@@ -195,6 +255,20 @@ internal static unsafe class Gemm
                     d[r] = 0f;
                 }
             }
+        }
+    }
+
+    /// <summary>Asks for the C tile one panel to the right, which the micro-kernel adds to one pass of the ir loop
+    /// later: C rows lie a whole row of N apart, so for a wide C (dx of a 32768-input layer) no hardware
+    /// prefetcher follows them and each tile would wait on DRAM after its K loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc, int rows)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var row = c + (long)r * ldc;
+            Sse.Prefetch1(row);
+            Sse.Prefetch1(row + 16);
         }
     }
 
@@ -408,6 +482,21 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write256(float* c, Vector256<float> lo, Vector256<float> hi, bool store)
+    {
+        if (store)
+        {
+            lo.Store(c);
+            hi.Store(c + 8);
+        }
+        else
+        {
+            (Vector256.Load(c) + lo).Store(c);
+            (Vector256.Load(c + 8) + hi).Store(c + 8);
+        }
+    }
+
     private static void MicroKernel256(int kc, float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, int columnStride, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -437,6 +526,19 @@ internal static unsafe class Gemm
             c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
             offset += columnStride;
             b += 16;
+        }
+        // Full tiles are written straight from the registers, as in the 512-bit kernel: with only 16 ymm
+        // registers, a stackalloc (a helper call) on every path made the JIT keep all twelve accumulators in
+        // memory through the K loop (32 GFLOP/s instead of ~100).
+        if (rows == Mr && cols == 16)
+        {
+            Write256(c, c00, c01, store);
+            Write256(c + ldc, c10, c11, store);
+            Write256(c + 2 * ldc, c20, c21, store);
+            Write256(c + 3 * ldc, c30, c31, store);
+            Write256(c + 4 * ldc, c40, c41, store);
+            Write256(c + 5 * ldc, c50, c51, store);
+            return;
         }
         var tile = stackalloc float[Mr * 16];
         c00.Store(tile);

@@ -11,6 +11,8 @@ public sealed class GemmTests
     [InlineData(129, 33, 17)]
     [InlineData(17, 1, 129)]
     [InlineData(100, 70, 300)]
+    [InlineData(389, 70, 130)]
+    [InlineData(13, 1100, 37)]
     public void Multiply_MatchesScalarReference_ForEveryTransposeAtAwkwardSizes(int m, int n, int k)
     {
         var a = TestArrays.RandomFloats(m * k, 1);
@@ -34,6 +36,25 @@ public sealed class GemmTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(true, false, 16411, 70, 130)]
+    [InlineData(false, true, 130, 16411, 70)]
+    [InlineData(false, false, 1400, 1100, 260)]
+    public void Multiply_PastThePrefetchSize_MatchesScalarReference(bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        // The weight gradient (Aᵀ) and input gradient (Bᵀ) of a wide dense layer take the software-prefetch path,
+        // with an M and N tail that fills neither a block nor a panel; the plain product crosses K and N blocks.
+        Assert.True((long)m * k + (long)k * n + (long)m * n >= Gemm.PrefetchFloats, "sizes must reach the prefetch path");
+        var a = TestArrays.RandomFloats(m * k, 6);
+        var b = TestArrays.RandomFloats(k * n, 7);
+        var start = TestArrays.RandomFloats(m * n, 8);
+        var expected = TestArrays.ToDoubles(start);
+        Gemm.MultiplyReference<double>(TestArrays.ToDoubles(a), transposeA, TestArrays.ToDoubles(b), transposeB, m, n, k, expected, true);
+        var actual = (float[])start.Clone();
+        Gemm.Multiply(a, transposeA, b, transposeB, m, n, k, actual, true);
+        TestArrays.AssertClose(expected.Select(v => (float)v).ToArray(), actual, 2e-6 * Math.Sqrt(k), "C");
     }
 
     [Fact]
