@@ -124,8 +124,10 @@ public static class SweepCli
 
     private static bool IsUserError(Exception ex) => ex is CliException or SweepConflictException or DatasetException
         or ArchitectureException or CheckpointException or KeyNotFoundException or FileNotFoundException
-        or DirectoryNotFoundException or UnauthorizedAccessException or Sweep.Grains.Storage.Postgres.PostgresMigrationException;
+        or DirectoryNotFoundException or UnauthorizedAccessException or Sweep.Grains.Storage.Postgres.PostgresMigrationException
+        or Sweep.Grains.Hosting.StoreInUseException;
 
-    private static string OneLine(string message) =>
+    /// <summary>A message on one line: line breaks and runs of blanks become single spaces.</summary>
+    internal static string OneLine(string message) =>
         string.Join(' ', message.ReplaceLineEndings(" ").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }

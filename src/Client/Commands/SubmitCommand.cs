@@ -95,15 +95,24 @@ internal static class SubmitCommand
             await console.Out.WriteLineAsync($"follow it with: sweep status {sweepId}");
             return 0;
         }
-        var summary = await grains.GetGrain<ISweepGrain>(sweepId).GetSummaryAsync();
+        var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
+        var summary = await coordinator.GetSummaryAsync();
         await console.Out.WriteLineAsync(
             $"sweep {sweepId} finished: {summary.Completed} completed, {summary.Diverged} diverged, {summary.Failed} failed, {summary.Cancelled} cancelled");
+        if (summary.Failed > 0)
+        {
+            // The coordinator reads each failed trial's stored error, so this holds for trials failed by an earlier run too.
+            foreach (var trial in (await coordinator.GetTrialsAsync()).Where(t => t.Status == TrialStatus.Failed))
+            {
+                await console.Out.WriteLineAsync($"  {trial.TrialId} failed: {(trial.Error is null ? "(no error recorded)" : SweepCli.OneLine(trial.Error))}");
+            }
+        }
         await console.Out.WriteLineAsync($"see: sweep leaderboard --sweep {sweepId}   and   sweep study {sweepId}");
         if (summary.Failed > 0)
         {
             // A failed trial keeps its result: the same grid under the same name never reruns it.
             await console.Error.WriteLineAsync(
-                $"sweep: {summary.Failed} trial(s) failed (each error is printed when its trial fails); resubmitting does not rerun them: fix the cause and give the grid a new name");
+                $"sweep: {summary.Failed} trial(s) failed (their errors are listed above); resubmitting does not rerun them: fix the cause and give the grid a new name");
             return 1;
         }
         return 0;

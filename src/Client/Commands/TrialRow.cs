@@ -4,7 +4,7 @@ namespace Sweep.Client.Commands;
 
 /// <summary>
 /// One trial as <c>sweep trials</c> prints it: the leaderboard row's fields, with the metrics null until the trial
-/// has a result (JSON: camelCase).
+/// has a result, and <c>error</c> (why a Failed trial failed) null when there is none (JSON: camelCase).
 /// </summary>
 internal sealed record TrialRow(
     string TrialId,
@@ -21,13 +21,14 @@ internal sealed record TrialRow(
     double? TestAccuracy,
     double? TestWeightedF1,
     double? TestWeightedAreaRatio,
-    double? WallSeconds)
+    double? WallSeconds,
+    string? Error)
 {
-    public static TrialRow From(LeaderboardRow r) => new(
+    public static TrialRow From(LeaderboardRow r, string? error) => new(
         r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, r.Status, r.Steps,
-        r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+        r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds, error);
 
     public static TrialRow Unfinished(TrialSpec t, TrialStatus status, int steps) => new(
         t.TrialId, t.SweepId, t.Dataset.Name, t.Architecture, t.Filters, t.LearningRate, t.Seed, status, steps,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
 }

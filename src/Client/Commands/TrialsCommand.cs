@@ -5,7 +5,10 @@ using Sweep.Grains.Storage;
 
 namespace Sweep.Client.Commands;
 
-/// <summary><c>sweep trials sweep</c>: every trial of a sweep with its configuration, status, steps and metrics.</summary>
+/// <summary>
+/// <c>sweep trials sweep</c>: every trial of a sweep with its configuration, status, steps and metrics, and why each
+/// failed trial failed (table: a line per failed trial under the table; json/csv: an <c>error</c> field).
+/// </summary>
 internal static class TrialsCommand
 {
     public static Command Create(CliConsole console)
@@ -24,11 +27,12 @@ internal static class TrialsCommand
         var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
         var results = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
             .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
+        var errors = await store.GetTrialErrorsAsync(sweepId, cancellationToken);
         var rows = sweep.Trials.Select(t =>
         {
             if (results.TryGetValue(t.TrialId, out var row))
             {
-                return TrialRow.From(row);
+                return TrialRow.From(row, errors.GetValueOrDefault(t.TrialId));
             }
             var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
             return TrialRow.Unfinished(t, status, steps);
@@ -41,7 +45,7 @@ internal static class TrialsCommand
         var csv = format == "csv";
         var table = csv
             ? new Table("trialId", "sweepId", "dataset", "architecture", "filters", "learningRate", "seed", "status", "steps",
-                "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds")
+                "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds", "error")
             : new Table("trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds");
         foreach (var r in rows)
         {
@@ -49,7 +53,7 @@ internal static class TrialsCommand
             if (csv)
             {
                 table.Add(r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
-                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds, r.Error);
                 continue;
             }
             table.Add(r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
@@ -61,6 +65,10 @@ internal static class TrialsCommand
         else
         {
             table.WriteText(console.Out);
+            foreach (var r in rows.Where(r => r.Error is not null))
+            {
+                console.Out.WriteLine($"{r.TrialId} failed: {SweepCli.OneLine(r.Error!)}");
+            }
         }
         return 0;
     }

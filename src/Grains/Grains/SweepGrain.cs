@@ -205,9 +205,10 @@ public sealed class SweepGrain(
         _trials.Clear();
         _pending.Clear();
         var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
+        var errors = await store.GetTrialErrorsAsync(sweep.SweepId, cancellationToken);
         foreach (var spec in sweep.Trials)
         {
-            var entry = new TrialEntry(spec);
+            var entry = new TrialEntry(spec) { Error = errors.GetValueOrDefault(spec.TrialId) };
             if (statuses.TryGetValue(spec.TrialId, out var stored))
             {
                 entry.Status = stored.Status;

@@ -93,7 +93,7 @@ public sealed class TrialGrain(
             var existing = await store.GetResultAsync(spec.TrialId, cancellationToken);
             if (existing is not null)
             {
-                await coordinator.ReportFinishedAsync(existing.Row, null);
+                await coordinator.ReportFinishedAsync(existing.Row, existing.Error);
                 return;
             }
             var checkpoint = await store.LoadCheckpointAsync(spec.TrialId, cancellationToken);
@@ -129,14 +129,14 @@ public sealed class TrialGrain(
                 await store.SetTrialStatusAsync(spec.TrialId, TrialStatus.Pending, result.Steps, CancellationToken.None);
                 return;
             }
-            await FinishAsync(coordinator, TrialResults.FromTraining(spec, result, TrialResults.StatusOf(result.Outcome)), null);
+            await FinishAsync(coordinator, TrialResults.FromTraining(spec, result, TrialResults.StatusOf(result.Outcome)));
         }
         catch (Exception ex) when (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Trial {TrialId} failed", spec.TrialId);
             trace?.SetStatus(ActivityStatusCode.Error, ex.Message);
             var steps = _latest?.Step ?? Math.Max(_startStep, 0);
-            await FinishAsync(coordinator, TrialResults.Empty(spec, TrialStatus.Failed, steps, stopwatch.Elapsed.TotalSeconds), ex.Message);
+            await FinishAsync(coordinator, TrialResults.Failed(spec, steps, stopwatch.Elapsed.TotalSeconds, ex.Message));
         }
         finally
         {
@@ -147,17 +147,16 @@ public sealed class TrialGrain(
         }
     }
 
-    private async Task FinishAsync(ISweepGrain coordinator, TrialResultRecord record, string? error)
+    private async Task FinishAsync(ISweepGrain coordinator, TrialResultRecord record)
     {
         using var span = SweepTelemetry.Source.StartActivity("result");
         span?.SetTag("trial.status", record.Row.Status.ToString());
-        var row = record.Row;
         if (!await store.SaveResultAsync(record))
         {
             // Someone else finished it first (a lease that expired while this silo was slow): theirs stands.
-            row = (await store.GetResultAsync(row.TrialId))?.Row ?? row;
-            error = null;
+            record = await store.GetResultAsync(record.Row.TrialId) ?? record;
         }
+        var (row, error) = (record.Row, record.Error);
         if (row.Status == TrialStatus.Failed)
         {
             SweepTelemetry.TrialsFailed.Add(1);

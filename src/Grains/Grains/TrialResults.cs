@@ -16,6 +16,10 @@ internal static class TrialResults
     public static TrialResultRecord Empty(TrialSpec spec, TrialStatus status, int steps, double wallSeconds) =>
         new(Row(spec, status, steps, 0, 0, 0, 0, 0, wallSeconds), [], null, null, null, null, null);
 
+    /// <summary>A trial whose training threw: no metrics, and the exception's message kept with the result.</summary>
+    public static TrialResultRecord Failed(TrialSpec spec, int steps, double wallSeconds, string error) =>
+        Empty(spec, TrialStatus.Failed, steps, wallSeconds) with { Error = error };
+
     public static TrialResultRecord Cancelled(TrialSpec spec, int steps) => Empty(spec, TrialStatus.Cancelled, steps, 0);
 
     public static TrialStatus StatusOf(TrialOutcome outcome) => outcome switch

@@ -87,13 +87,32 @@ public static class SweepHosting
         }
     }
 
-    /// <summary>Builds and starts a silo host (running migrations first in cluster mode).</summary>
+    /// <summary>
+    /// Builds and starts a silo host: in cluster mode after running the migrations; embedded holding the store's
+    /// <see cref="StoreLock"/> until the host is disposed.
+    /// </summary>
+    /// <exception cref="StoreInUseException">Embedded, and another host holds the store.</exception>
     public static async Task<IHost> StartSiloAsync(SweepHostOptions options, CancellationToken cancellationToken)
     {
         if (options.IsCluster)
         {
             await PostgresMigrator.MigrateAsync(options.PostgresConnectionString!, cancellationToken);
+            return await BuildAndStartSiloAsync(options, null, cancellationToken);
         }
+        var storeLock = StoreLock.Acquire(options.StoreDirectory);
+        try
+        {
+            return await BuildAndStartSiloAsync(options, storeLock, cancellationToken);
+        }
+        catch
+        {
+            storeLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<IHost> BuildAndStartSiloAsync(SweepHostOptions options, StoreLock? storeLock, CancellationToken cancellationToken)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, options.Verbose);
         builder.UseOrleans(silo =>
@@ -110,8 +129,25 @@ public static class SweepHosting
         {
             builder.Services.AddSweepConsoleTelemetry("sweep-silo");
         }
+        if (storeLock is not null)
+        {
+            // Created by a factory, so the container owns it: disposing the host releases the lock.
+            builder.Services.AddSingleton(_ => storeLock);
+        }
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        if (storeLock is not null)
+        {
+            host.Services.GetRequiredService<StoreLock>();
+        }
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return host;
     }
 

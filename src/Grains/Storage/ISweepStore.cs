@@ -44,6 +44,9 @@ public interface ISweepStore
     /// <summary>Every finished trial of a sweep (with curves and evaluations; predictions included).</summary>
     Task<IReadOnlyList<TrialResultRecord>> GetResultsAsync(string sweepId, CancellationToken cancellationToken = default);
 
+    /// <summary>The recorded error of every finished trial of a sweep that has one (Failed trials), keyed by trial id.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetTrialErrorsAsync(string sweepId, CancellationToken cancellationToken = default);
+
     /// <summary>Finished trials only, filtered and sorted per the query.</summary>
     Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default);
 

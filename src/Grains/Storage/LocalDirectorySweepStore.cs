@@ -231,6 +231,26 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         return results;
     }
 
+    public async Task<IReadOnlyDictionary<string, string>> GetTrialErrorsAsync(string sweepId, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (await LoadSweepAsync(sweepId, cancellationToken) is not { } stored)
+        {
+            return errors;
+        }
+
+        foreach (var trialId in stored.Trials.Keys)
+        {
+            if (await ResultFile.ReadDocumentAsync(ResultPath(trialId), cancellationToken) is { Error: { } error })
+            {
+                errors[trialId] = error;
+            }
+        }
+
+        return errors;
+    }
+
     public async Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default)
     {
         LeaderboardOrder.Validate(query);

@@ -18,6 +18,13 @@ internal static class ResultValidation
                 nameof(result));
         }
 
+        if (result.Error is not null && result.Row.Status != TrialStatus.Failed)
+        {
+            throw new ArgumentException(
+                $"Result of trial '{result.Row.TrialId}' has status {result.Row.Status} and an error; only a Failed result carries an error.",
+                nameof(result));
+        }
+
         StorageCodec.ValidatePredictions(result.DevPredictions, $"Dev predictions of trial '{result.Row.TrialId}'");
         StorageCodec.ValidatePredictions(result.TestPredictions, $"Test predictions of trial '{result.Row.TrialId}'");
     }

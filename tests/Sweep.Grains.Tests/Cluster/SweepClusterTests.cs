@@ -123,7 +123,11 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         var trials = (await coordinator.GetTrialsAsync()).ToDictionary(t => t.TrialId);
         Assert.Equal(TrialStatus.Failed, trials[broken.TrialId].Status);
         Assert.Contains(missing, trials[broken.TrialId].Error);
-        Assert.Equal(TrialStatus.Failed, (await Cluster.Store.GetResultAsync(broken.TrialId, TestContext.Current.CancellationToken))!.Row.Status);
+        var stored = await Cluster.Store.GetResultAsync(broken.TrialId, TestContext.Current.CancellationToken);
+        Assert.Equal(TrialStatus.Failed, stored!.Row.Status);
+        // The reason is kept with the result, not only in the coordinator's memory.
+        Assert.Equal(trials[broken.TrialId].Error, stored.Error);
+        Assert.Null((await Cluster.Store.GetResultAsync(sweep.Trials[1].TrialId, TestContext.Current.CancellationToken))!.Error);
         Assert.Equal(TrialStatus.Completed, trials[sweep.Trials[1].TrialId].Status);
         Assert.Equal(2, Cluster.Cluster.GetActiveSilos().Count());
     }

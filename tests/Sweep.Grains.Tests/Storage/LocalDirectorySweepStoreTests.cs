@@ -1,6 +1,11 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.Local;
 using Sweep.Grains.Tests.Support;
 
 namespace Sweep.Grains.Tests.Storage;
@@ -32,6 +37,30 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
         Assert.Equal(10, (await reopened.LoadCheckpointAsync(sweep.Trials[0].TrialId, Ct))!.Step);
         Assert.Null(await reopened.GetResultAsync(sweep.Trials[0].TrialId, Ct));
         Assert.True(await reopened.SaveResultAsync(StoreTestData.Result(sweep.Trials[0], seed: 1), Ct));
+    }
+
+    [Fact]
+    public async Task ResultFileWrittenBeforeErrorsWereKept_ReadsWithANullError()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var result = StoreTestData.Result(sweep.Trials[0], seed: 1, status: TrialStatus.Failed);
+        var sections = ResultFile.Encode(result);
+        // The JSON section as it was before the error field: row, train, dev, test and nothing else.
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { result.Row, result.Train, result.Dev, result.Test }, StorageCodec.Json);
+        var header = sections[0].ToArray();
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(4), json.Length);
+        SHA256.HashData(json).CopyTo(header, 12);
+        var path = Path.Combine(_root.Path, "trials", sweep.Trials[0].TrialId, "result.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, [.. header, .. json, .. sections[2].ToArray()], Ct);
+        Assert.DoesNotContain("error", Encoding.UTF8.GetString(json), StringComparison.OrdinalIgnoreCase);
+
+        var read = await new LocalDirectorySweepStore(_root.Path).GetResultAsync(sweep.Trials[0].TrialId, Ct);
+
+        StoreTestData.AssertSame(result, read);
+        Assert.Null(read!.Error);
+        Assert.Empty(await Store.GetTrialErrorsAsync("alpha", Ct));
     }
 
     [Fact]

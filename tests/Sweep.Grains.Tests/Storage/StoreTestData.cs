@@ -105,6 +105,7 @@ internal static class StoreTestData
         Assert.Equal(Json(expected.Test), Json(actual.Test));
         AssertSame(expected.DevPredictions, actual.DevPredictions);
         AssertSame(expected.TestPredictions, actual.TestPredictions);
+        Assert.Equal(expected.Error, actual.Error);
     }
 
     public static void AssertSame(Predictions? expected, Predictions? actual)

@@ -261,6 +261,43 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
     }
 
     [Fact]
+    public async Task FailedResult_KeepsItsError_ThroughGetResultGetResultsAndGetTrialErrors()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        const string message = "Dataset file 'x.bin' is truncated: 12 of 3072 bytes;\nline two, with \"quotes\", commas and ünïcode";
+        var failed = StoreTestData.Result(sweep.Trials[0], seed: 5, status: TrialStatus.Failed) with
+        {
+            Train = null, Dev = null, Test = null, DevPredictions = null, TestPredictions = null, Curve = [], Error = message,
+        };
+        var completed = StoreTestData.Result(sweep.Trials[1], seed: 6);
+
+        Assert.True(await Store.SaveResultAsync(failed, Ct));
+        Assert.True(await Store.SaveResultAsync(completed, Ct));
+
+        StoreTestData.AssertSame(failed, await Store.GetResultAsync(sweep.Trials[0].TrialId, Ct));
+        Assert.Null((await Store.GetResultAsync(sweep.Trials[1].TrialId, Ct))!.Error);
+        Assert.Equal(message, Assert.Single(await Store.GetResultsAsync("alpha", Ct), r => r.Row.Status == TrialStatus.Failed).Error);
+        var errors = await Store.GetTrialErrorsAsync("alpha", Ct);
+        Assert.Equal(sweep.Trials[0].TrialId, Assert.Single(errors).Key);
+        Assert.Equal(message, errors[sweep.Trials[0].TrialId]);
+        Assert.Empty(await Store.GetTrialErrorsAsync("no-such-sweep", Ct));
+    }
+
+    [Fact]
+    public async Task SaveResult_ErrorOnANonFailedResult_IsRejected()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var result = StoreTestData.Result(sweep.Trials[0], seed: 1) with { Error = "not a failure" };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.SaveResultAsync(result, Ct));
+
+        Assert.Contains("only a Failed result carries an error", error.Message);
+        Assert.Null(await Store.GetResultAsync(sweep.Trials[0].TrialId, Ct));
+    }
+
+    [Fact]
     public async Task SaveResult_SecondTime_ReturnsFalseAndKeepsTheFirst()
     {
         var sweep = StoreTestData.Sweep("alpha");

@@ -65,6 +65,11 @@ internal sealed class InMemorySweepStore : ISweepStore
     public Task<IReadOnlyList<TrialResultRecord>> GetResultsAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TrialResultRecord>>(_results.Values.Where(r => r.Row.SweepId == sweepId).ToList());
 
+    public Task<IReadOnlyDictionary<string, string>> GetTrialErrorsAsync(string sweepId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(_results.Values
+            .Where(r => r.Row.SweepId == sweepId && r.Error is not null)
+            .ToDictionary(r => r.Row.TrialId, r => r.Error!, StringComparer.Ordinal));
+
     public Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default) =>

@@ -9,7 +9,7 @@ namespace Sweep.Grains.Storage.Local;
 /// <summary>
 /// A finished trial's <c>result.bin</c>, written once. Two separately checksummed sections, so a leaderboard reads
 /// the small JSON section without the predictions. Layout (little-endian): magic "SWR1" | int64 json length |
-/// SHA-256 of json | int64 binary length | SHA-256 of binary | json (UTF-8: row, train, dev, test) | binary:
+/// SHA-256 of json | int64 binary length | SHA-256 of binary | json (UTF-8: row, train, dev, test, error) | binary:
 /// curve (int64 length + <see cref="StorageCodec.EncodeCurve"/>), then dev and test predictions, each a byte
 /// present flag and, if present, int32 classes | int64 label bytes | labels int32[] | int64 probability bytes | float32[].
 /// </summary>
@@ -20,7 +20,7 @@ internal static class ResultFile
 
     public static ReadOnlyMemory<byte>[] Encode(TrialResultRecord result)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new ResultDocument(result.Row, result.Train, result.Dev, result.Test), StorageCodec.Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new ResultDocument(result.Row, result.Train, result.Dev, result.Test, result.Error), StorageCodec.Json);
         using var binary = new MemoryStream();
         WriteBlock(binary, StorageCodec.EncodeCurve(result.Curve));
         WritePredictions(binary, result.DevPredictions);
@@ -68,7 +68,7 @@ internal static class ResultFile
         var curve = StorageCodec.DecodeCurve(ReadBlock(binary, ref offset));
         var dev = ReadPredictions(binary, ref offset);
         var test = ReadPredictions(binary, ref offset);
-        return new TrialResultRecord(document.Row, curve, document.Train, document.Dev, document.Test, dev, test);
+        return new TrialResultRecord(document.Row, curve, document.Train, document.Dev, document.Test, dev, test, document.Error);
     }
 
     /// <summary>One split's predictions, verified.</summary>

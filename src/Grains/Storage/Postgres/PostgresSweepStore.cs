@@ -246,7 +246,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         }
 
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO trial_results (trial_id, curve, train, dev, test) VALUES (@id, @curve, @train, @dev, @test)
+            INSERT INTO trial_results (trial_id, curve, train, dev, test, error) VALUES (@id, @curve, @train, @dev, @test, @error)
             ON CONFLICT (trial_id) DO NOTHING
             """, connection, transaction))
         {
@@ -255,6 +255,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             AddEvaluation(insert, "train", result.Train);
             AddEvaluation(insert, "dev", result.Dev);
             AddEvaluation(insert, "test", result.Test);
+            insert.Parameters.Add(new NpgsqlParameter<string?>("error", NpgsqlDbType.Text) { TypedValue = result.Error });
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return false;
@@ -297,6 +298,26 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     {
         StorageCodec.ValidateId(sweepId, "sweep id");
         return await ReadResultsAsync("t.sweep_id = @key", sweepId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetTrialErrorsAsync(string sweepId, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        await using var command = _dataSource.CreateCommand("""
+            SELECT r.trial_id, r.error
+              FROM trial_results r
+              JOIN trials t ON t.trial_id = r.trial_id
+             WHERE t.sweep_id = @sweep AND r.error IS NOT NULL
+            """);
+        command.Parameters.AddWithValue("sweep", sweepId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            errors[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return errors;
     }
 
     public async Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default)
@@ -452,7 +473,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     private async Task<List<TrialResultRecord>> ReadResultsAsync(string condition, string key, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"""
-            SELECT {ResultColumns}, r.curve, r.train, r.dev, r.test,
+            SELECT {ResultColumns}, r.curve, r.train, r.dev, r.test, r.error,
                    pd.classes, pd.labels, pd.probabilities, pt.classes, pt.labels, pt.probabilities
               FROM trials t
               JOIN trial_results r ON r.trial_id = t.trial_id
@@ -472,8 +493,9 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
                 ReadEvaluation(reader, 16),
                 ReadEvaluation(reader, 17),
                 ReadEvaluation(reader, 18),
-                ReadPredictions(reader, 19),
-                ReadPredictions(reader, 22)));
+                ReadPredictions(reader, 20),
+                ReadPredictions(reader, 23),
+                reader.IsDBNull(19) ? null : reader.GetString(19)));
         }
 
         return results;
