@@ -23,7 +23,14 @@ public sealed class PostgresClusterTests(PostgresServer postgres)
             silos.Add(await SweepHosting.StartSiloAsync(options, ct));
             using var client = await SweepHosting.StartClientAsync(cs, verbose: false, telemetryConsole: false, ct);
             var grains = client.Services.GetRequiredService<IClusterClient>();
-            var sweep = TestSweeps.Create("pg", seeds: 3, TestSweeps.Settings(steps: 200, checkpointEvery: 50));
+            // Both silos must be members before work exists, and each trial must outlast a slot's idle poll
+            // (500 ms): otherwise one silo can drain the sweep before the other ever asks, and the test would
+            // measure timing, not placement.
+            await Eventually.WaitAsync(
+                async () => (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
+                TimeSpan.FromSeconds(60),
+                "both silos are active members of the cluster");
+            var sweep = TestSweeps.Create("pg", seeds: 3, TestSweeps.Settings(steps: 6000, checkpointEvery: 1000));
             var coordinator = grains.GetGrain<ISweepGrain>(sweep.SweepId);
 
             var outcome = await coordinator.SubmitAsync(sweep);

@@ -11,7 +11,9 @@ public sealed class SiloFailoverTests
     public async Task KilledSilo_TrialResumesFromCheckpointElsewhere_AndEndsBitForBitAsAnUninterruptedRun()
     {
         await using var cluster = await SweepTestCluster.StartAsync(silos: 2, slotsPerSilo: 1);
-        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 8000, checkpointEvery: 200));
+        // Long enough (several seconds per trial) that the probe below, which shares two cores with two training
+        // threads, reliably sees the victim's trial in the first half of its run.
+        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 30000, checkpointEvery: 500));
         var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
         var secondary = cluster.Cluster.SecondarySilos[0];
         var victim = secondary.SiloAddress.ToString();
