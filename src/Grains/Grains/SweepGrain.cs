@@ -86,7 +86,7 @@ public sealed class SweepGrain(
             entry.Progress = null;
             entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
             await store.SetTrialStatusAsync(trialId, TrialStatus.Running, entry.Steps);
-            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt);
+            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps);
         }
         return null;
     }

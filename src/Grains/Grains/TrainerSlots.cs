@@ -13,6 +13,7 @@ public sealed class TrainerSlots(
     IGrainFactory grains,
     SweepRuntimeOptions options,
     ILocalSiloDetails siloDetails,
+    IHostApplicationLifetime lifetime,
     ILogger<TrainerSlots> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,6 +26,10 @@ public sealed class TrainerSlots(
     private async Task RunSlotAsync(int slot, CancellationToken stoppingToken)
     {
         var silo = siloDetails.SiloAddress.ToString();
+        // The application starts stopping (Ctrl-C, SIGTERM) before this service's own token is cancelled: a slot
+        // must not lease new work in between, or the trial would be marked running with nothing to train it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -131,6 +131,13 @@ public sealed class TrialGrain(
             }
             await FinishAsync(coordinator, TrialResults.FromTraining(spec, result, TrialResults.StatusOf(result.Outcome)));
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !_cancelRequested)
+        {
+            // Stopped with its silo before training got going (the lease can cross the start of a shutdown):
+            // nothing trains it now, so it must not stay 'running' in the store.
+            logger.LogInformation("Trial {TrialId}: stopped with its silo before training; it stays pending", spec.TrialId);
+            await store.SetTrialStatusAsync(spec.TrialId, TrialStatus.Pending, Math.Max(lease.Steps, _latest?.Step ?? _startStep), CancellationToken.None);
+        }
         catch (Exception ex) when (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Trial {TrialId} failed", spec.TrialId);
