@@ -1,9 +1,9 @@
 using Sweep.Grains.Contracts;
 
-namespace Sweep.Client.Commands;
+namespace Sweep.Grains.Views;
 
 /// <summary>One sweep's counts as <c>sweep status</c> prints them (JSON: camelCase).</summary>
-internal sealed record SweepStatusRow(
+public sealed record SweepStatusRow(
     string SweepId,
     string State,
     DateTimeOffset CreatedAt,
