@@ -218,7 +218,7 @@ function parallelCoordinates(rows, metric) {
     root.append(svg("text", { x: x(i) - 20, y: 14, class: "title" }, a.key));
     for (const [v, label] of scales[i].ticks) {
       const t = scales[i].at(v);
-      root.append(svg("text", { x: x(i) + 4, y: y(Number.isFinite(t) ? t : 0) + 3 }, typeof label === "number" ? num(label, 4) : label));
+      root.append(svg("text", { x: x(i) + 4, y: y(Number.isFinite(t) ? t : 0) + 3 }, typeof label === "number" ? (Number.isInteger(label) ? String(label) : num(label, 4)) : label));
     }
   });
   return root;
@@ -399,9 +399,9 @@ function trialPage(main, trialId) {
       const { data: t, changed } = await api(`api/trials/${encodeURIComponent(trialId)}`);
       if (changed) {
         const row = t.trial, c = t.config, tr = c.training;
-        info.replaceChildren(
+        info.replaceChildren(h("div", null,
           t.error ? h("p", { class: "error", id: "trial-error", text: `failed: ${t.error}` }) : null,
-          table(["", ""], [
+          table(["setting", "value"], [
             ["status", row.status], ["steps", `${row.steps} / ${tr.steps}`], ["dataset", c.dataset.name],
             ["architecture", `${c.architecture} (${c.architectureText})`], ["filters", c.filters], ["learning rate", c.learningRate],
             ["seed", c.seed], ["batch size", tr.batchSize], ["dev evaluation", `every ${tr.evalEvery} steps on ${tr.devSize} images`],
@@ -409,7 +409,7 @@ function trialPage(main, trialId) {
             ["early stopping", tr.patience > 0 ? `patience ${tr.patience}, min delta ${tr.minDelta}` : "off"],
             ["checkpoints", t.checkpoint ? `newest at step ${t.checkpoint.step} (${(t.checkpoint.bytes / 1048576).toFixed(2)} MiB, ${new Date(t.checkpoint.savedAt).toLocaleString()}), every ${tr.checkpointEvery || "end"}` : "none"],
             ["wall seconds", num(row.wallSeconds, 2)],
-          ].map(([k, v]) => h("tr", null, h("td", { text: k }), h("td", { text: v }))), { class: "kv" }));
+          ].map(([k, v]) => h("tr", null, h("td", { text: k }), h("td", { text: v }))), { class: "kv" })));
         metrics.replaceChildren(...finalMetrics(t));
       }
       const curve = await api(`api/trials/${encodeURIComponent(trialId)}/curve`);
