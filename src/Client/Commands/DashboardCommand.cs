@@ -27,34 +27,44 @@ internal static class DashboardCommand
         command.SetAction(async (parse, ct) =>
         {
             var options = CommonOptions.HostOptions(parse);
-            var store = CommonOptions.OpenStore(parse);
-            var dashboardOptions = new DashboardOptions
+            if (!options.IsCluster && !Directory.Exists(options.StoreDirectory))
             {
-                Port = parse.GetValue(port),
-                Bind = parse.GetValue(bind)!,
-                Verbose = options.Verbose,
-                CancelSweep = (sweepId, token) => CancelAsync(options, store, sweepId, token),
-            };
-            DashboardServer server;
-            try
-            {
-                server = await DashboardServer.StartAsync(store, dashboardOptions, ct);
+                throw new CliException($"no Sweep store at {options.StoreDirectory}; submit a sweep first, or point --store / ${SweepHosting.HomeVariable} at an existing one");
             }
-            catch (DashboardException ex)
-            {
-                throw new CliException(ex.Message);
-            }
-            await using (server)
-            {
-                var where = options.IsCluster ? "the cluster's PostgreSQL database" : options.StoreDirectory;
-                await console.Out.WriteLineAsync($"sweep dashboard: {server.Address} (store: {where}; Ctrl-C stops)");
-                await console.Out.WriteLineAsync($"cancel token: {server.CancelToken} (the page's 'Cancel sweep' asks for it; header {DashboardServer.TokenHeader})");
-                await console.Out.FlushAsync(ct);
-                await server.RunUntilStoppedAsync(ct);
-            }
+            await using var server = await StartAsync(console, options, parse.GetValue(port), parse.GetValue(bind)!, ct);
+            await server.RunUntilStoppedAsync(ct);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starts the dashboard over the store of <paramref name="options"/> and prints its address and cancel token
+    /// (also for <c>sweep silo --dashboard</c>).
+    /// </summary>
+    public static async Task<DashboardServer> StartAsync(CliConsole console, SweepHostOptions options, int port, string bind, CancellationToken cancellationToken)
+    {
+        var store = SweepHosting.OpenStore(options);
+        DashboardServer server;
+        try
+        {
+            server = await DashboardServer.StartAsync(store, new DashboardOptions
+            {
+                Port = port,
+                Bind = bind,
+                Verbose = options.Verbose,
+                CancelSweep = (sweepId, token) => CancelAsync(options, store, sweepId, token),
+            }, cancellationToken);
+        }
+        catch (DashboardException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+        var where = options.IsCluster ? "the cluster's PostgreSQL database" : options.StoreDirectory;
+        await console.Out.WriteLineAsync($"sweep dashboard: {server.Address} (store: {where}; Ctrl-C stops)");
+        await console.Out.WriteLineAsync($"cancel token: {server.CancelToken} (the page's 'Cancel sweep' asks for it; header {DashboardServer.TokenHeader})");
+        await console.Out.FlushAsync(cancellationToken);
+        return server;
     }
 
     /// <summary>What <c>sweep cancel</c> does: through the coordinator on a cluster, through the store embedded.</summary>
