@@ -16,10 +16,12 @@ internal sealed class DashboardApi(
     ApiAnswerCache cache,
     TimeProvider time,
     string cancelToken,
-    Func<string, CancellationToken, Task<string>>? cancelSweep)
+    Func<string, CancellationToken, Task<string>>? cancelSweep,
+    bool orleansDashboard)
 {
     public void Map(IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/dashboard", context => Serve(context, InfoAsync));
         app.MapGet("/api/sweeps", context => Serve(context, async ct => Ok(await views.SweepsAsync(ct))));
         app.MapGet("/api/sweeps/{id}", context => Serve(context, async ct =>
             await views.SweepAsync(Id(context), ct) is { } sweep ? Ok(sweep) : NoSweep(Id(context))));
@@ -59,6 +61,13 @@ internal sealed class DashboardApi(
         app.MapPost("/api/sweeps/{id}/cancel", CancelAsync);
         app.MapFallback("/api/{**rest}", context => Write(context, Error(404, $"no API endpoint {context.Request.Path}; see the README's dashboard API table")));
     }
+
+    /// <summary>What this dashboard offers: the Orleans Dashboard's path (inside a silo) and whether cancel is on.</summary>
+    private Task<ApiAnswer> InfoAsync(CancellationToken cancellationToken) => Task.FromResult(Ok(new
+    {
+        orleansDashboard = orleansDashboard ? DashboardServer.OrleansDashboardPath.TrimStart('/') + "/" : null,
+        cancel = cancelSweep is not null,
+    }));
 
     private async Task CancelAsync(HttpContext context)
     {

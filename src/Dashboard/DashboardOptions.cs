@@ -23,6 +23,13 @@ public sealed record DashboardOptions
     /// <summary>How long one computed API answer is reused for every page that asks (one store read per period).</summary>
     public TimeSpan ReuseFor { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When set, the dashboard is also an Orleans client (configured by this: clustering of the silos to reach) and
+    /// serves the Orleans Dashboard (silos, grains, call rates) under <c>/orleans/</c>; the silos must run
+    /// <c>AddDashboard()</c> too. Null: no Orleans Dashboard.
+    /// </summary>
+    public Action<Orleans.Hosting.IClientBuilder>? OrleansClient { get; init; }
+
     /// <summary>ASP.NET Core's own logs on stderr.</summary>
     public bool Verbose { get; init; }
 }

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Views;
 
@@ -21,6 +23,9 @@ public sealed class DashboardServer : IAsyncDisposable
 {
     /// <summary>The request header that carries the cancel token.</summary>
     public const string TokenHeader = "X-Sweep-Token";
+
+    /// <summary>Where the Orleans Dashboard is served when <see cref="DashboardOptions.OrleansClient"/> is set.</summary>
+    public const string OrleansDashboardPath = "/orleans";
 
     private readonly WebApplication _app;
 
@@ -59,12 +64,24 @@ public sealed class DashboardServer : IAsyncDisposable
         }
         builder.WebHost.ConfigureKestrel(k => k.Listen(bind, options.Port));
         builder.Services.AddSingleton(TimeProvider.System);
+        if (options.OrleansClient is { } configureClient)
+        {
+            builder.UseOrleansClient(client =>
+            {
+                configureClient(client);
+                client.AddDashboard();
+            });
+        }
         var app = builder.Build();
         var time = TimeProvider.System;
         var views = new DashboardViews(store, new SweepRateTracker(time));
-        var api = new DashboardApi(views, new ApiAnswerCache(options.ReuseFor, time), time, token, options.CancelSweep);
+        var api = new DashboardApi(views, new ApiAnswerCache(options.ReuseFor, time), time, token, options.CancelSweep, options.OrleansClient is not null);
         api.Map(app);
         FrontEnd.Map(app);
+        if (options.OrleansClient is not null)
+        {
+            app.MapOrleansDashboard(OrleansDashboardPath);
+        }
         try
         {
             await app.StartAsync(cancellationToken);

@@ -31,6 +31,8 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         Assert.Equal(ApiTestData.SweepId, (string?)sweeps.Single()!["sweepId"]);
         var page = await _http.GetStringAsync(address, Ct);
         Assert.Contains("<script src=\"app.js\"", page);
+        var info = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "api/dashboard"), Ct))!;
+        Assert.Null(info["orleansDashboard"]);
         Assert.Equal(0, await command.StopAsync());
     }
 
@@ -56,7 +58,7 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
-    public async Task SiloWithDashboard_ServesTheSilosStore()
+    public async Task SiloWithDashboard_ServesTheSilosStoreAndTheOrleansDashboard()
     {
         await ApiTestData.PopulateAsync(new LocalDirectorySweepStore(_store.Path), Ct);
         await using var command = new RunningCommand("silo", "--store", _store.Path, "--slots", "1", "--dashboard", "--dashboard-port", "0");
@@ -75,6 +77,15 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         while ((string?)sweep["state"] != "finished");
         Assert.Equal(6, (int)sweep["total"]!);
         Assert.Equal(3, (int)sweep["failed"]!);
+
+        // The Orleans Dashboard, as a client of this silo: the page, and the counters naming the one silo.
+        var info = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "api/dashboard"), Ct))!;
+        Assert.Equal("orleans/", (string?)info["orleansDashboard"]);
+        Assert.Contains($"orleans dashboard: {address}orleans/", command.Output);
+        using var orleansPage = await _http.GetAsync(new Uri(address, "orleans/"), Ct);
+        Assert.Equal(HttpStatusCode.OK, orleansPage.StatusCode);
+        var counters = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "orleans/DashboardCounters"), Ct))!;
+        Assert.Equal("Active", (string?)counters["hosts"]!.AsArray().Single()!["status"]);
         Assert.Equal(0, await command.StopAsync());
     }
 

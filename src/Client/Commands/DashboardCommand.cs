@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Sweep.Dashboard;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Grains;
+using Orleans.Configuration;
+using OrleansDashboard = Orleans.Dashboard.ServiceCollectionExtensions;
 using Sweep.Grains.Hosting;
+using Sweep.Grains.Storage.Postgres;
 
 namespace Sweep.Client.Commands;
 
@@ -42,7 +45,8 @@ internal static class DashboardCommand
     /// Starts the dashboard over the store of <paramref name="options"/> and prints its address and cancel token
     /// (also for <c>sweep silo --dashboard</c>).
     /// </summary>
-    public static async Task<DashboardServer> StartAsync(CliConsole console, SweepHostOptions options, int port, string bind, CancellationToken cancellationToken)
+    public static async Task<DashboardServer> StartAsync(
+        CliConsole console, SweepHostOptions options, int port, string bind, CancellationToken cancellationToken, Action<IClientBuilder>? orleansClient = null)
     {
         var store = SweepHosting.OpenStore(options);
         DashboardServer server;
@@ -54,6 +58,7 @@ internal static class DashboardCommand
                 Bind = bind,
                 Verbose = options.Verbose,
                 CancelSweep = (sweepId, token) => CancelAsync(options, store, sweepId, token),
+                OrleansClient = orleansClient,
             }, cancellationToken);
         }
         catch (DashboardException ex)
@@ -63,8 +68,59 @@ internal static class DashboardCommand
         var where = options.IsCluster ? "the cluster's PostgreSQL database" : options.StoreDirectory;
         await console.Out.WriteLineAsync($"sweep dashboard: {server.Address} (store: {where}; Ctrl-C stops)");
         await console.Out.WriteLineAsync($"cancel token: {server.CancelToken} (the page's 'Cancel sweep' asks for it; header {DashboardServer.TokenHeader})");
+        if (orleansClient is not null)
+        {
+            await console.Out.WriteLineAsync($"orleans dashboard: {new Uri(server.Address, DashboardServer.OrleansDashboardPath.TrimStart('/') + "/")}");
+        }
         await console.Out.FlushAsync(cancellationToken);
         return server;
+    }
+
+    /// <summary>
+    /// <c>sweep silo --dashboard</c>: starts the silo (with the Orleans Dashboard's silo side), then the dashboard
+    /// as a client of it that also serves the Orleans Dashboard; stops both when <paramref name="stop"/> fires.
+    /// </summary>
+    public static async Task RunSiloWithDashboardAsync(CliConsole console, SweepHostOptions options, int port, string bind, CancellationToken stop)
+    {
+        // Embedded, the dashboard's client must know the gateway port the silo would otherwise pick by itself.
+        var gateway = options.GatewayPort > 0 || options.IsCluster ? options.GatewayPort : FreePort();
+        options = options with { GatewayPort = gateway, ConfigureSiloBuilder = silo => OrleansDashboard.AddDashboard(silo) };
+        if (!options.IsCluster)
+        {
+            Directory.CreateDirectory(options.StoreDirectory);
+        }
+        using var silo = await SweepHosting.StartSiloAsync(options, stop);
+        try
+        {
+            await using var server = await StartAsync(console, options, port, bind, stop, client =>
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                if (options.IsCluster)
+                {
+                    client.UseSweepPostgres(options.PostgresConnectionString!);
+                }
+                else
+                {
+                    client.UseLocalhostClustering(gateway, options.ServiceId, options.ClusterId);
+                }
+            });
+            await server.RunUntilStoppedAsync(stop);
+        }
+        finally
+        {
+            await silo.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>What <c>sweep cancel</c> does: through the coordinator on a cluster, through the store embedded.</summary>

@@ -40,9 +40,11 @@ internal static class SiloCommand
             await console.Error.WriteLineAsync(cluster
                 ? $"silo starting (cluster), {SweepHosting.RuntimeOptions(options).TrainerSlots} trainer slot(s); Ctrl+C to stop"
                 : $"silo starting (embedded, store {options.StoreDirectory}); Ctrl+C to stop");
-            await using var web = parse.GetValue(dashboard)
-                ? await DashboardCommand.StartAsync(console, options, parse.GetValue(dashboardPort), parse.GetValue(dashboardBind)!, ct)
-                : null;
+            if (parse.GetValue(dashboard))
+            {
+                await DashboardCommand.RunSiloWithDashboardAsync(console, options, parse.GetValue(dashboardPort), parse.GetValue(dashboardBind)!, ct);
+                return 0;
+            }
             await SweepHosting.RunUntilStoppedAsync(options, ct);
             return 0;
         });

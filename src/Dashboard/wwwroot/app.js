@@ -129,7 +129,16 @@ function crumbs(...items) {
 }
 
 window.addEventListener("hashchange", route);
-window.addEventListener("DOMContentLoaded", route);
+window.addEventListener("DOMContentLoaded", () => {
+  route();
+  // Inside a silo the dashboard also serves the Orleans Dashboard (silos, grains, call rates): link to it.
+  api("api/dashboard").then(({ data }) => {
+    if (!data.orleansDashboard) return;
+    const orleans = document.getElementById("orleans");
+    orleans.href = data.orleansDashboard;
+    orleans.hidden = false;
+  }).catch(() => {});
+});
 
 // ---- Charts ------------------------------------------------------------------------------------------------
 

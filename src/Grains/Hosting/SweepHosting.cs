@@ -123,6 +123,7 @@ public static class SweepHosting
                 // Grain calls become spans of the caller's trace (submit → lease → train …).
                 silo.AddActivityPropagation();
             }
+            options.ConfigureSiloBuilder?.Invoke(silo);
         });
         builder.Services.AddSweepSilo(OpenStore(options), RuntimeOptions(options));
         if (options.TelemetryConsole)
