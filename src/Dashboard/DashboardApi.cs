@@ -19,15 +19,21 @@ internal sealed class DashboardApi(
     Func<string, CancellationToken, Task<string>>? cancelSweep,
     bool orleansDashboard)
 {
+    /// <summary>
+    /// A sweep or trial id as the store allows them (file-name characters, not starting with a dot); anything else
+    /// is not routed here (404) rather than handed to the store.
+    /// </summary>
+    private const string IdRoute = "{id:regex(^[A-Za-z0-9_-][A-Za-z0-9_.-]{{0,199}}$)}";
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dashboard", context => Serve(context, InfoAsync));
         app.MapGet("/api/sweeps", context => Serve(context, async ct => Ok(await views.SweepsAsync(ct))));
-        app.MapGet("/api/sweeps/{id}", context => Serve(context, async ct =>
+        app.MapGet("/api/sweeps/" + IdRoute, context => Serve(context, async ct =>
             await views.SweepAsync(Id(context), ct) is { } sweep ? Ok(sweep) : NoSweep(Id(context))));
-        app.MapGet("/api/sweeps/{id}/trials", context => Serve(context, async ct =>
+        app.MapGet("/api/sweeps/" + IdRoute + "/trials", context => Serve(context, async ct =>
             await views.TrialsAsync(Id(context), ct) is { } trials ? Ok(trials) : NoSweep(Id(context))));
-        app.MapGet("/api/sweeps/{id}/leaderboard", context => Serve(context, async ct =>
+        app.MapGet("/api/sweeps/" + IdRoute + "/leaderboard", context => Serve(context, async ct =>
         {
             var id = Id(context);
             if (!await views.SweepExistsAsync(id, ct))
@@ -52,13 +58,13 @@ internal sealed class DashboardApi(
             var query = new LeaderboardQuery(id, Empty(q["dataset"].FirstOrDefault()), Empty(q["architecture"].FirstOrDefault()), metric, top);
             return Ok(await views.LeaderboardAsync(query, ct));
         }));
-        app.MapGet("/api/sweeps/{id}/study", context => Serve(context, async ct =>
+        app.MapGet("/api/sweeps/" + IdRoute + "/study", context => Serve(context, async ct =>
             await views.StudyAsync(Id(context), ct) is { } json ? ApiAnswer.Of(200, json, time.GetUtcNow()) : NoSweep(Id(context))));
-        app.MapGet("/api/trials/{id}", context => Serve(context, async ct =>
+        app.MapGet("/api/trials/" + IdRoute, context => Serve(context, async ct =>
             await views.TrialAsync(Id(context), ct) is { } trial ? Ok(trial) : NoTrial(Id(context))));
-        app.MapGet("/api/trials/{id}/curve", context => Serve(context, async ct =>
+        app.MapGet("/api/trials/" + IdRoute + "/curve", context => Serve(context, async ct =>
             await views.CurveAsync(Id(context), ct) is { } curve ? Ok(curve) : NoTrial(Id(context))));
-        app.MapPost("/api/sweeps/{id}/cancel", CancelAsync);
+        app.MapPost("/api/sweeps/" + IdRoute + "/cancel", CancelAsync);
         app.MapFallback("/api/{**rest}", context => Write(context, Error(404, $"no API endpoint {context.Request.Path}; see the README's dashboard API table")));
     }
 
@@ -92,10 +98,17 @@ internal sealed class DashboardApi(
         await Write(context, Ok(new { sweepId = id, message }));
     }
 
+    /// <summary>
+    /// Serves a computed answer; for routes with an id, the answer is renewed instead of recomputed while the
+    /// sweep's version (its trials' statuses and steps) stays the same.
+    /// </summary>
     private async Task Serve(HttpContext context, Func<CancellationToken, Task<ApiAnswer>> compute)
     {
         var key = context.Request.Path + context.Request.QueryString;
-        var answer = await cache.GetAsync(key, compute, context.RequestAborted);
+        Func<CancellationToken, Task<string>>? version = context.Request.RouteValues.ContainsKey("id")
+            ? ct => views.VersionAsync(Id(context), ct)
+            : null;
+        var answer = await cache.GetAsync(key, compute, context.RequestAborted, version);
         context.Response.Headers.ETag = answer.ETag;
         context.Response.Headers.CacheControl = "no-cache";
         if (answer.StatusCode == 200 && context.Request.Headers.IfNoneMatch.Contains(answer.ETag))

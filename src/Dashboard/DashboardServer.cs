@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,6 +66,8 @@ public sealed class DashboardServer : IAsyncDisposable
         }
         builder.WebHost.ConfigureKestrel(k => k.Listen(bind, options.Port));
         builder.Services.AddSingleton(TimeProvider.System);
+        // The slim builder leaves out regex route constraints; the API's id routes use one.
+        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         if (options.OrleansClient is { } configureClient)
         {
             builder.UseOrleansClient(client =>

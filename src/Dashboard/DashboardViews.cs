@@ -158,6 +158,27 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
         return report.ToJson();
     }
 
+    /// <summary>
+    /// A fingerprint of everything that changes while a sweep runs (each trial's status and steps: a new result or
+    /// checkpoint changes them); the sweep of a trial id for trial views. Cheap next to the views it guards.
+    /// </summary>
+    public async Task<string> VersionAsync(string sweepOrTrialId, CancellationToken cancellationToken)
+    {
+        var dot = sweepOrTrialId.IndexOf('.', StringComparison.Ordinal);
+        var sweepId = dot < 0 ? sweepOrTrialId : sweepOrTrialId[..dot];
+        if (await store.GetSweepAsync(sweepId, cancellationToken) is null)
+        {
+            return "none";
+        }
+        var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
+        var text = new System.Text.StringBuilder();
+        foreach (var (id, (status, steps)) in statuses.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            text.Append(id).Append(' ').Append((int)status).Append(' ').Append(steps).Append('\n');
+        }
+        return ApiAnswer.Tag(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
     public async Task<bool> SweepExistsAsync(string sweepId, CancellationToken cancellationToken) =>
         await store.GetSweepAsync(sweepId, cancellationToken) is not null;
 

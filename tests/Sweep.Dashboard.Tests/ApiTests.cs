@@ -199,8 +199,11 @@ public abstract class ApiTests : IAsyncLifetime
         using var unknown = await Http.GetAsync("api/sweeps/nosuch/trials", Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("no sweep named 'nosuch' in this store", (string?)JsonNode.Parse(await unknown.Content.ReadAsStringAsync(Ct))!["error"]);
+        using var odd = await Http.GetAsync("api/sweeps/%3Cb%3E/study", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, odd.StatusCode);
         using var delete = await Http.DeleteAsync($"api/sweeps/{ApiTestData.SweepId}", Ct);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+        Assert.Contains(delete.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.NotNull(await Store.GetSweepAsync(ApiTestData.SweepId, Ct));
     }
 
     private async Task<JsonNode?> GetAsync(string path)

@@ -34,6 +34,30 @@ public sealed class ReuseAndEtaTests
     }
 
     [Fact]
+    public async Task AfterThePeriod_AnAnswerWhoseVersionIsUnchangedIsRenewed_NotRecomputed()
+    {
+        var clock = new ManualClock();
+        var cache = new ApiAnswerCache(TimeSpan.FromSeconds(1), clock);
+        var computed = 0;
+        var version = "v1";
+        Task<ApiAnswer> Compute(CancellationToken _) => Task.FromResult(ApiAnswer.Of(200, $"[{++computed}]", clock.GetUtcNow()));
+        Task<string> Version(CancellationToken _) => Task.FromResult(version);
+
+        var first = await cache.GetAsync("study", Compute, CancellationToken.None, Version);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var renewed = await cache.GetAsync("study", Compute, CancellationToken.None, Version);
+        Assert.Equal(1, computed);
+        Assert.Equal(first.ETag, renewed.ETag);
+        Assert.Equal(clock.GetUtcNow(), renewed.ComputedAt);
+
+        version = "v2";
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var recomputed = await cache.GetAsync("study", Compute, CancellationToken.None, Version);
+        Assert.Equal(2, computed);
+        Assert.NotEqual(first.ETag, recomputed.ETag);
+    }
+
+    [Fact]
     public void EntityTag_DependsOnlyOnTheContent()
     {
         var now = DateTimeOffset.UnixEpoch;

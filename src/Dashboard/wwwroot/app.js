@@ -353,6 +353,9 @@ function sweepPage(main, sweepId) {
       const q = new URLSearchParams({ metric: state.metric });
       if (state.dataset) q.set("dataset", state.dataset);
       if (state.architecture) q.set("architecture", state.architecture);
+      // Every change of a sweep (a trial finishing, a checkpoint landing) changes its steps or counts: when the
+      // sweep is unchanged and so are the controls, nothing else can have changed either.
+      if (!sweep.changed && state.lastQuery === q.toString()) return;
       const lb = await api(`api/sweeps/${encodeURIComponent(sweepId)}/leaderboard?${q}`);
       if (lb.changed || state.lastQuery !== q.toString()) {
         state.rows = lb.data;
