@@ -89,6 +89,41 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         Assert.Equal(0, await command.StopAsync());
     }
 
+    [Fact]
+    public async Task SiloWithDashboard_OnACluster_CancelsThroughTheCoordinator_AndServesTheOrleansDashboard()
+    {
+        var connectionString = await server.CreateMigratedDatabaseAsync(Ct);
+        await using var silo = new RunningCommand("silo", "--postgres", connectionString, "--slots", "1", "--port", FreePort().ToString(),
+            "--gateway-port", FreePort().ToString(), "--advertise", "127.0.0.1", "--dashboard", "--dashboard-port", "0");
+        var address = await silo.AddressAsync(StartWithin);
+        var token = System.Text.RegularExpressions.Regex.Match(silo.Output, "cancel token: ([0-9a-f]{32})").Groups[1].Value;
+        var grid = Path.Combine(_store.Path, "live.json");
+        Directory.CreateDirectory(_store.Path);
+        await File.WriteAllTextAsync(grid, BrowserGrids.Live, Ct);
+        var (code, _, error) = await Cli.RunAsync(Ct, "submit", grid, "--cluster", connectionString);
+        Assert.True(code == 0, $"submit: {error}");
+
+        using var refused = await _http.PostAsync(new Uri(address, "api/sweeps/live/cancel"), null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "api/sweeps/live/cancel"));
+        request.Headers.Add(DashboardServer.TokenHeader, token);
+        using var cancelled = await _http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        var deadline = DateTime.UtcNow + StartWithin;
+        JsonNode sweep;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the coordinator did not end the cancelled sweep: {silo.Error}");
+            await Task.Delay(200, Ct);
+            sweep = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "api/sweeps/live"), Ct))!;
+        }
+        while ((string?)sweep["state"] != "finished");
+        Assert.True((int)sweep["cancelled"]! >= 5, $"cancelled: {sweep["cancelled"]}");
+        var counters = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "orleans/DashboardCounters"), Ct))!;
+        Assert.Contains(counters["hosts"]!.AsArray(), h => (string?)h!["status"] == "Active");
+    }
+
     [Theory]
     [InlineData("--bind", "localhost:80", "--bind: 'localhost:80' is not an IP address")]
     [InlineData("--port", "70000", "--port: 70000 is not a TCP port")]
@@ -99,6 +134,13 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         Assert.Equal(1, code);
         Assert.StartsWith($"sweep: {expected}", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -3,7 +3,7 @@ using Sweep.Grains.Contracts;
 namespace Sweep.Grains.Views;
 
 /// <summary>
-/// One trial as <c>sweep trials</c> prints it: the leaderboard row's fields, with the metrics null until the trial
+/// One trial as <c>sweep trials</c> prints it and the dashboard's <c>/api/sweeps/{id}/trials</c> serves it: the leaderboard row's fields, with the metrics null until the trial
 /// has a result, and <c>error</c> (why a Failed trial failed) null when there is none (JSON: camelCase).
 /// </summary>
 public sealed record TrialRow(
