@@ -16,7 +16,10 @@ internal static class SiloCommand
         var port = new Option<int>("--port") { HelpName = "port", Description = "Silo-to-silo port (default 11111 on a cluster, a free port embedded)" };
         var gatewayPort = new Option<int>("--gateway-port") { HelpName = "port", Description = "Client gateway port (default 30000 on a cluster, a free port embedded)" };
         var advertise = new Option<string?>("--advertise") { HelpName = "ip", Description = "IP address other machines reach this silo at (default: the first non-loopback IPv4)" };
-        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, slots, port, gatewayPort, advertise };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Also serve the web dashboard (see 'sweep dashboard') over this silo's store" };
+        var dashboardPort = new Option<int>("--dashboard-port") { HelpName = "port", Description = "Dashboard TCP port", DefaultValueFactory = _ => 8080 };
+        var dashboardBind = new Option<string>("--dashboard-bind") { HelpName = "ip", Description = "Dashboard address (default 127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, slots, port, gatewayPort, advertise, dashboard, dashboardPort, dashboardBind };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(slots);
@@ -37,6 +40,11 @@ internal static class SiloCommand
             await console.Error.WriteLineAsync(cluster
                 ? $"silo starting (cluster), {SweepHosting.RuntimeOptions(options).TrainerSlots} trainer slot(s); Ctrl+C to stop"
                 : $"silo starting (embedded, store {options.StoreDirectory}); Ctrl+C to stop");
+            if (parse.GetValue(dashboard))
+            {
+                await DashboardCommand.RunSiloWithDashboardAsync(console, options, parse.GetValue(dashboardPort), parse.GetValue(dashboardBind)!, ct);
+                return 0;
+            }
             await SweepHosting.RunUntilStoppedAsync(options, ct);
             return 0;
         });
