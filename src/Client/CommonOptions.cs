@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage;
 
@@ -93,5 +95,58 @@ internal static class CommonOptions
         };
         option.AcceptOnlyFromAmong(formats);
         return option;
+    }
+
+    /// <summary>
+    /// An id argument (sweep, trial, dataset) that refuses option-like values, so a mistyped option
+    /// (<c>status --bogus</c>) is an unknown option, not an id.
+    /// </summary>
+    public static Argument<string?> Id(string name, string description, bool optional = false)
+    {
+        var argument = new Argument<string?>(name) { Description = description, Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne };
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var value }] && value.StartsWith('-'))
+            {
+                result.AddError($"unknown option '{value}'");
+            }
+        });
+        return argument;
+    }
+
+    /// <summary>A whole-number option of at least <paramref name="min"/>; anything else is a usage error naming the option and the value.</summary>
+    public static Option<int?> WholeNumber(string name, string helpName, string description, int min)
+    {
+        var option = new Option<int?>(name) { HelpName = helpName, Description = description };
+        option.CustomParser = result => ParseWhole(result, name, min);
+        return option;
+    }
+
+    /// <summary>As <see cref="WholeNumber(string, string, string, int)"/>, with a default when the option is absent.</summary>
+    public static Option<int> WholeNumber(string name, string helpName, string description, int min, int defaultValue)
+    {
+        var option = new Option<int>(name) { HelpName = helpName, Description = description, DefaultValueFactory = _ => defaultValue };
+        option.CustomParser = result => ParseWhole(result, name, min) ?? defaultValue;
+        return option;
+    }
+
+    private static int? ParseWhole(ArgumentResult result, string name, int min)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+        var text = result.Tokens[^1].Value;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            result.AddError($"{name}: '{text}' is not a whole number; expected a whole number of at least {min}");
+            return null;
+        }
+        if (value < min)
+        {
+            result.AddError($"{name}: {value} is too small; expected a whole number of at least {min}");
+            return null;
+        }
+        return value;
     }
 }

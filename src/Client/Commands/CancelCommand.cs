@@ -14,7 +14,7 @@ internal static class CancelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
+        var sweep = CommonOptions.Id("sweep", "The sweep id");
         var command = new Command("cancel", "Stop a sweep: pending trials are cancelled, running ones stop") { sweep };
         command.SetAction(async (parse, ct) =>
         {

@@ -19,7 +19,7 @@ internal static class LeaderboardCommand
         var sweep = new Option<string?>("--sweep") { HelpName = "name", Description = "Only this sweep" };
         var dataset = new Option<string?>("--dataset") { HelpName = "name", Description = "Only this dataset (its name in the grid)" };
         var architecture = new Option<string?>("--architecture") { HelpName = "name", Description = "Only this architecture (its name in the grid)" };
-        var top = new Option<int?>("--top") { HelpName = "n", Description = "Only the best n rows" };
+        var top = CommonOptions.WholeNumber("--top", "n", "Only the best n rows", min: 1);
         var metric = new Option<string>("--metric")
         {
             Description = $"Sort by: {string.Join('|', LeaderboardQuery.Metrics)}",
@@ -31,12 +31,7 @@ internal static class LeaderboardCommand
         var command = new Command("leaderboard", "Finished trials ranked by a metric") { sweep, dataset, architecture, top, metric, format };
         command.SetAction(async (parse, ct) =>
         {
-            var n = parse.GetValue(top);
-            if (n is <= 0)
-            {
-                throw new CliException($"--top must be at least 1, not {n}");
-            }
-            var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, n);
+            var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, parse.GetValue(top));
             var store = CommonOptions.OpenStore(parse);
             var rows = await store.QueryLeaderboardAsync(query, ct);
             if (rows.Count == 0)

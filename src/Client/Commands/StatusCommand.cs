@@ -10,7 +10,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string?>("sweep") { Description = "A sweep id (default: every sweep)", Arity = ArgumentArity.ZeroOrOne };
+        var sweep = CommonOptions.Id("sweep", "A sweep id (default: every sweep)", optional: true);
         var format = CommonOptions.Format("Output format", "table", "json");
         var command = new Command("status", "Progress of sweeps: trials per status") { sweep, format };
         command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep), parse.GetValue(format)!, ct));

@@ -8,7 +8,7 @@ internal static class StudyCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
+        var sweep = CommonOptions.Id("sweep", "The sweep id");
         var format = CommonOptions.Format("Output format", "md", "json", "csv");
         var outDir = new Option<string?>("--out") { HelpName = "dir", Description = "Also write the report files (and plots) into this directory" };
         var command = new Command("study", "The sweep's study report: DNN vs CNN, filter count, extra conv layer") { sweep, format, outDir };

@@ -13,7 +13,7 @@ internal static class TrialsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
+        var sweep = CommonOptions.Id("sweep", "The sweep id");
         var format = CommonOptions.Format("Output format", "table", "json", "csv");
         var command = new Command("trials", "Every trial of a sweep: config, status, steps, metrics") { sweep, format };
         command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(format)!, ct));

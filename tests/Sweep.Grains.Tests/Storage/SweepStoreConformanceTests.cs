@@ -96,9 +96,9 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
     [InlineData("space here")]
     public async Task UnsafeIds_AreRejectedWithTheAllowedCharacters(string id)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.LoadCheckpointAsync(id, Ct));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.LoadCheckpointAsync(id, Ct));
         Assert.Contains("[A-Za-z0-9_.-]", error.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.CreateSweepAsync(StoreTestData.Sweep("ok") with { SweepId = id }, Ct));
+        await Assert.ThrowsAsync<StoreException>(() => Store.CreateSweepAsync(StoreTestData.Sweep("ok") with { SweepId = id }, Ct));
     }
 
     [Fact]
