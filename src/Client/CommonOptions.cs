@@ -48,14 +48,26 @@ internal static class CommonOptions
         root.Options.Add(Telemetry);
     }
 
-    /// <summary>Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set).</summary>
-    public static SweepHostOptions HostOptions(ParseResult parse) => new()
+    /// <summary>
+    /// Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set). Embedded, the store
+    /// directory is checked first: one clear line naming it and suggesting --store DIR if it is a file, under a
+    /// file or a system pseudo-filesystem, or — for a command that <paramref name="writes"/> — cannot be written.
+    /// </summary>
+    public static SweepHostOptions HostOptions(ParseResult parse, bool writes = true)
     {
-        StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
-        PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
-        Verbose = parse.GetValue(Verbose),
-        TelemetryConsole = parse.GetValue(Telemetry) == "console",
-    };
+        var options = new SweepHostOptions
+        {
+            StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
+            PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
+            Verbose = parse.GetValue(Verbose),
+            TelemetryConsole = parse.GetValue(Telemetry) == "console",
+        };
+        if (!options.IsCluster)
+        {
+            LocalDirectorySweepStore.CheckDirectory(options.StoreDirectory, writes);
+        }
+        return options;
+    }
 
     /// <summary>The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise.</summary>
     public static string? Checked(string? connectionString)
@@ -76,9 +88,9 @@ internal static class CommonOptions
     }
 
     /// <summary>The store the flags name; for reads, an embedded store must already exist.</summary>
-    public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true)
+    public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true, bool writes = false)
     {
-        var options = HostOptions(parse);
+        var options = HostOptions(parse, writes);
         if (!options.IsCluster && mustExist && !Directory.Exists(options.StoreDirectory))
         {
             throw new CliException($"no Sweep store at {options.StoreDirectory}; submit a sweep first, or point --store / ${SweepHosting.HomeVariable} at an existing one");

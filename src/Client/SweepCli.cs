@@ -47,6 +47,7 @@ public static class SweepCli
             return 2;
         }
         var verbose = parse.GetValue(CommonOptions.Verbose);
+        using var repairs = StoreRepairs.To(console.Error);
         try
         {
             return await parse.InvokeAsync(

@@ -20,7 +20,7 @@ internal static class CancelCommand
         {
             var sweepId = parse.GetValue(sweep)!;
             var options = CommonOptions.HostOptions(parse);
-            var store = CommonOptions.OpenStore(parse);
+            var store = CommonOptions.OpenStore(parse, writes: true);
             if (await store.GetSweepAsync(sweepId, ct) is null)
             {
                 throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')");

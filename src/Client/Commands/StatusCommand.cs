@@ -31,8 +31,12 @@ internal static class StatusCommand
         var rows = new List<SweepStatusRow>();
         foreach (var sweep in sweeps)
         {
-            rows.Add(SweepStatusRow.From(sweep, await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken)));
+            var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
+            var damagedTrials = (await store.GetDamageAsync(sweep.SweepId, cancellationToken))
+                .Where(d => d.Kind == StoreDamageKind.Result).Select(d => d.TrialId!).ToHashSet(StringComparer.Ordinal);
+            rows.Add(SweepStatusRow.From(sweep, statuses, damagedTrials));
         }
+        await DamageLines.WriteAsync(console, await store.GetDamageAsync(sweepId, cancellationToken));
         if (format == "json")
         {
             if (sweepId is null)
@@ -45,10 +49,10 @@ internal static class StatusCommand
             }
             return 0;
         }
-        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "created");
+        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "damaged", "created");
         foreach (var r in rows)
         {
-            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.CreatedAt.ToString("u"));
+            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.Damaged, r.CreatedAt.ToString("u"));
         }
         table.WriteText(console.Out);
         if (rows.Count == 0)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sweep.Grains.Storage;
 using Sweep.Grains.Studies;
 
 namespace Sweep.Client.Commands;
@@ -12,8 +13,17 @@ internal static class StudyCommand
         var format = CommonOptions.Format("Output format", "md", "json", "csv");
         var outDir = new Option<string?>("--out") { HelpName = "dir", Description = "Also write the report files (and plots) into this directory" };
         var command = new Command("study", "The sweep's study report: DNN vs CNN, filter count, extra conv layer") { sweep, format, outDir };
-        command.SetAction((parse, ct) => StudyCommands.RunStudyAsync(
-            CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(format)!, parse.GetValue(outDir), console.Out, console.Error, ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            var store = CommonOptions.OpenStore(parse);
+            var sweepId = parse.GetValue(sweep)!;
+            if (await store.GetSweepAsync(sweepId, ct) is not null)
+            {
+                // Damaged results are missing from the report (it says PARTIAL SWEEP and lists them); say why.
+                await DamageLines.WriteAsync(console, (await store.GetDamageAsync(sweepId, ct)).Where(d => d.Kind == StoreDamageKind.Result));
+            }
+            return await StudyCommands.RunStudyAsync(store, sweepId, parse.GetValue(format)!, parse.GetValue(outDir), console.Out, console.Error, ct);
+        });
         return command;
     }
 }
