@@ -83,7 +83,12 @@ internal static class CommonOptions
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"not a PostgreSQL connection string ({ex.Message}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"");
+            // Npgsql's message names the keyword ("Couldn't set port"); the parameter suffix .NET adds is noise.
+            var problem = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\s*\(Parameter '[^']*'\)", "").TrimEnd('.');
+            throw new CliException(
+                $"not a PostgreSQL connection string ({problem}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"",
+                "the connection string",
+                "Key=value pairs separated by ';' with Npgsql's keywords");
         }
     }
 

@@ -67,6 +67,11 @@ public static class SweepCli
             await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(whole.Message)}");
             return 1;
         }
+        catch (GridException ex) when (ex.Errors is [var only])
+        {
+            await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(only.ToString())}");
+            return 1;
+        }
         catch (GridException ex)
         {
             await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {ex.Errors.Count} problem(s) in the grid:");
@@ -83,7 +88,9 @@ public static class SweepCli
         }
         catch (Exception ex) when (ConnectionProblem(ex) is { } problem)
         {
-            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(problem.Message)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
+            // "Failed to connect to host:port" says where; the socket error under it says why (refused, unreachable, …).
+            var why = problem.GetBaseException() is { } cause && cause != problem ? $": {cause.Message}" : "";
+            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(problem.Message.TrimEnd('.') + why)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
             return 1;
         }
         catch (OperationCanceledException)

@@ -446,7 +446,15 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     {
         await using var command = new NpgsqlCommand("SELECT definition FROM sweeps WHERE sweep_id = @id", connection, transaction);
         command.Parameters.AddWithValue("id", sweepId);
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? DeserializeSweep(json) : null;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
+        {
+            return null;
+        }
+
+        return TryDeserializeSweep(json) ?? throw new StoreException(
+            $"sweep '{sweepId}' cannot be read: its definition in table sweeps of database '{connection.Database}' does not decode; submit its grid under a new name",
+            sweepId,
+            "a sweep whose stored definition decodes");
     }
 
     private static SweepDefinition? TryDeserializeSweep(string json)
