@@ -103,6 +103,26 @@ internal static class CommonOptions
         return SweepHosting.OpenStore(options);
     }
 
+    /// <summary>
+    /// The sweep <paramref name="sweepId"/>, or a one-line error: its stored definition is damaged (naming the file
+    /// and how to rebuild it), or there is no such sweep.
+    /// </summary>
+    public static async Task<Sweep.Grains.Contracts.SweepDefinition> RequireSweepAsync(ISweepStore store, string sweepId, CancellationToken cancellationToken)
+    {
+        if (await store.GetSweepAsync(sweepId, cancellationToken) is { } sweep)
+        {
+            return sweep;
+        }
+        if ((await store.GetDamageAsync(sweepId, cancellationToken)).FirstOrDefault(d => d.Kind == StoreDamageKind.Sweep) is { } damage)
+        {
+            throw new StoreException(
+                $"sweep '{sweepId}' cannot be read: {damage.Location} is damaged ({damage.Reason}); submit its grid again to rebuild it",
+                damage.Location,
+                "submit the sweep's grid again");
+        }
+        throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')", sweepId, "a sweep id that 'sweep status' lists");
+    }
+
     public static Option<string> Format(string description, params string[] formats)
     {
         var option = new Option<string>("--format")

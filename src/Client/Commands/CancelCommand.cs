@@ -21,10 +21,7 @@ internal static class CancelCommand
             var sweepId = parse.GetValue(sweep)!;
             var options = CommonOptions.HostOptions(parse);
             var store = CommonOptions.OpenStore(parse, writes: true);
-            if (await store.GetSweepAsync(sweepId, ct) is null)
-            {
-                throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')");
-            }
+            await CommonOptions.RequireSweepAsync(store, sweepId, ct);
             if (options.IsCluster)
             {
                 using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, options.TelemetryConsole, ct);

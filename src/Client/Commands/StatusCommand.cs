@@ -26,7 +26,7 @@ internal static class StatusCommand
         }
         else
         {
-            sweeps = [await store.GetSweepAsync(sweepId, cancellationToken) ?? throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')")];
+            sweeps = [await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken)];
         }
         var rows = new List<SweepStatusRow>();
         foreach (var sweep in sweeps)

@@ -17,11 +17,13 @@ internal static class StudyCommand
         {
             var store = CommonOptions.OpenStore(parse);
             var sweepId = parse.GetValue(sweep)!;
-            if (await store.GetSweepAsync(sweepId, ct) is not null)
+            var damage = await store.GetDamageAsync(sweepId, ct);
+            if (damage.Any(d => d.Kind == StoreDamageKind.Sweep))
             {
-                // Damaged results are missing from the report (it says PARTIAL SWEEP and lists them); say why.
-                await DamageLines.WriteAsync(console, (await store.GetDamageAsync(sweepId, ct)).Where(d => d.Kind == StoreDamageKind.Result));
+                await CommonOptions.RequireSweepAsync(store, sweepId, ct);
             }
+            // Damaged results are missing from the report (it says PARTIAL SWEEP and lists them); say why.
+            await DamageLines.WriteAsync(console, damage.Where(d => d.Kind == StoreDamageKind.Result));
             return await StudyCommands.RunStudyAsync(store, sweepId, parse.GetValue(format)!, parse.GetValue(outDir), console.Out, console.Error, ct);
         });
         return command;

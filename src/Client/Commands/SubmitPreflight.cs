@@ -50,17 +50,7 @@ internal static class SubmitPreflight
     /// <summary>A sweep whose trials have all finished trains nothing more, so it needs no data.</summary>
     private static async Task<bool> IsFinishedAsync(SweepDefinition sweep, ISweepStore store, CancellationToken cancellationToken)
     {
-        SweepDefinition? existing;
-        try
-        {
-            existing = await store.GetSweepAsync(sweep.SweepId, cancellationToken);
-        }
-        catch (StoreException)
-        {
-            // Its stored definition is damaged: submitting rebuilds it, and then runs what is left.
-            return false;
-        }
-        if (existing is null || existing.GridHash != sweep.GridHash)
+        if (await store.GetSweepAsync(sweep.SweepId, cancellationToken) is not { } existing || existing.GridHash != sweep.GridHash)
         {
             return false;
         }

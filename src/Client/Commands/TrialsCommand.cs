@@ -22,8 +22,7 @@ internal static class TrialsCommand
 
     private static async Task<int> RunAsync(CliConsole console, ISweepStore store, string sweepId, string format, CancellationToken cancellationToken)
     {
-        var sweep = await store.GetSweepAsync(sweepId, cancellationToken)
-            ?? throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')");
+        var sweep = await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken);
         var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
         var results = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
             .ToDictionary(r => r.TrialId, StringComparer.Ordinal);

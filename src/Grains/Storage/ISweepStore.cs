@@ -16,6 +16,7 @@ public interface ISweepStore
     /// </summary>
     Task<SweepDefinition> CreateSweepAsync(SweepDefinition sweep, CancellationToken cancellationToken = default);
 
+    /// <summary>The sweep; null if there is none or its stored definition is damaged (see <see cref="GetDamageAsync"/>).</summary>
     Task<SweepDefinition?> GetSweepAsync(string sweepId, CancellationToken cancellationToken = default);
 
     /// <summary>All sweeps, newest first.</summary>

@@ -115,7 +115,8 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     public async Task<SweepDefinition?> GetSweepAsync(string sweepId, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(sweepId, "sweep id");
-        return (await LoadSweepAsync(sweepId, cancellationToken))?.Definition;
+        // A damaged definition reads as none (GetDamageAsync names it), so submitting the grid again rebuilds it.
+        return (await ReadSweepAsync(sweepId, cancellationToken)).Sweep?.Definition;
     }
 
     public async Task<IReadOnlyList<SweepDefinition>> ListSweepsAsync(CancellationToken cancellationToken = default)
