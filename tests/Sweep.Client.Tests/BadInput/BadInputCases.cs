@@ -168,6 +168,14 @@ public static class BadInputCases
             AddAsync("store", $"{command} '{id}'", UserError, async w =>
                 ([command, id, "--store", await w.FinishedStoreAsync()], [$"'{id}'", "[A-Za-z0-9_.-]"]));
         }
+        AddAsync("store", "cancel on a store where a trial's directory is a file", UserError, async w =>
+        {
+            var store = w.PathOf("store");
+            var grid = w.Text("tiny.json", TinyGrids.Valid);
+            await new Sweep.Grains.Storage.LocalDirectorySweepStore(store).CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid));
+            var blocked = w.Text(Path.Combine("store", "trials", FinishedStore.TrialId), "not a directory");
+            return (["cancel", "tiny", "--store", store], [$"cannot write {blocked}", $"'{store}'", "--store DIR"]);
+        });
         void Damaged(string name, string file, Action<string> damage, string[] command, params string[] expected) =>
             AddAsync("store", name, UserError, async w =>
             {
