@@ -176,6 +176,11 @@ internal static class CommonOptions
         var text = result.Tokens[^1].Value;
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                result.AddError($"{name}: {text} is out of range; expected a whole number from {min} to {int.MaxValue}");
+                return null;
+            }
             result.AddError($"{name}: '{text}' is not a whole number; expected a whole number of at least {min}");
             return null;
         }

@@ -42,7 +42,7 @@ internal static class DataCommand
                 {
                     Directory.Delete(dir, recursive: true);
                 }
-                throw new CliException($"--out: cannot write the dataset files into {dir}: {e.Message}", dir, "a directory you can write to");
+                throw new CliException($"--out: cannot write the dataset files into {dir} ({e.Message.TrimEnd('.')}); give --out a directory you can write to", dir, "a directory you can write to");
             }
             console.Out.WriteLine($"wrote {name} ({parse.GetValue(train)} train, {parse.GetValue(test)} test, {side}x{side}) as {parse.GetValue(format)} files in {dir}");
             return 0;

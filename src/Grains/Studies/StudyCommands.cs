@@ -68,7 +68,7 @@ public static class StudyCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync($"sweep: cannot write the report to '{outDir}': {e.Message}");
+            await stderr.WriteLineAsync($"sweep: --out: cannot write the report to '{outDir}' ({e.Message.TrimEnd('.')}); give --out a directory you can write to");
             return 1;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)

@@ -136,6 +136,14 @@ public static class BadInputCases
             return (["data", "synth", "gaussian", "--format", "mnist", "--train", "20", "--test", "10", "--out", Path.Combine(file, "out")], ["--out", Path.Combine(file, "out")]);
         });
 
+        Add("dataset", "synth: --out under /proc", UserError, w => (["data", "synth", "gaussian", "--format", "mnist", "--out", "/proc/sweep-data"], ["--out", "/proc/sweep-data", "a directory you can write to"]));
+        AddAsync("store", "study --out onto a file", UserError, async w =>
+        {
+            var store = await w.FinishedStoreAsync();
+            var file = w.Text("report", "x");
+            return (["study", "tiny", "--out", file, "--store", store], ["--out", file, "a directory you can write to"]);
+        });
+
         // Store directories and ids.
         foreach (var command in new[] { "status", "leaderboard", "trials tiny", "cancel tiny", "study tiny" })
         {
@@ -202,6 +210,7 @@ public static class BadInputCases
         Cli("--top 0", ["leaderboard", "--top", "0"], "--top", "at least 1");
         Cli("--top -3", ["leaderboard", "--top", "-3"], "--top", "at least 1");
         Cli("--top 1.5", ["leaderboard", "--top", "1.5"], "--top", "'1.5'", "whole number");
+        Cli("--top beyond a 32-bit number", ["leaderboard", "--top", "99999999999"], "--top", "99999999999", "out of range", "2147483647");
         Cli("status --bogus", ["status", "--bogus"], "unknown option '--bogus'", "sweep status --help");
         Cli("trials --bogus", ["trials", "--bogus"], "unknown option '--bogus'");
         Cli("an unknown metric", ["leaderboard", "--metric", "accuracy"], "accuracy", "testAccuracy");

@@ -85,6 +85,7 @@ internal static class StoreDirectory
     private static string Reason(Exception error, string mentioned, string shown) => error switch
     {
         UnauthorizedAccessException => "permission denied, or a read-only file system",
-        _ => error.Message.Replace(mentioned, shown, StringComparison.Ordinal).TrimEnd('.'),
+        // .NET appends " : 'path'" to an OS error; the path is already in the sentence around the reason.
+        _ => System.Text.RegularExpressions.Regex.Replace(error.Message.Replace(mentioned, shown, StringComparison.Ordinal), @"\s*:\s*'[^']*'\s*$", "").TrimEnd('.'),
     };
 }
