@@ -86,6 +86,13 @@ public static class SweepCli
             await console.Error.WriteLineAsync($"sweep: {OneLine(user.Message)}");
             return 1;
         }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            // Pointed at a database that was never migrated (or the wrong one): a user error with a known fix.
+            await console.Error.WriteLineAsync(
+                $"sweep: PostgreSQL: the database has no Sweep tables ({OneLine(ex.MessageText)}); run 'sweep db migrate --postgres \"<connection string>\"' (silos migrate when they start), or check the Database= of --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable}");
+            return 1;
+        }
         catch (Exception ex) when (ConnectionProblem(ex) is { } problem)
         {
             // "Failed to connect to host:port" says where; the socket error under it says why (refused, unreachable, …).
