@@ -1,32 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need through the OS package manager when it is absent: Chromium (the
-# dashboard's browser tests drive it) and PostgreSQL server binaries (the storage and cluster tests start
-# their own throwaway server from them: initdb + pg_ctl in a temp directory, a free port on 127.0.0.1; as root the
-# server runs as the unprivileged "postgres" user) through the OS package manager when they are absent.
-# Works on a fresh Debian 12 machine as root (no sudo needed) and as a user with sudo.
+# Runs every test. First installs, through the OS package manager, whatever the tests need and this machine lacks:
+# PostgreSQL server binaries (the storage and cluster tests start their own throwaway server from them: initdb +
+# pg_ctl in a temp directory, a free port on 127.0.0.1; as root the server runs as the unprivileged "postgres"
+# user), Chromium (the dashboard's browser tests drive it) and Debian's Fashion-MNIST files (real data in MNIST
+# format). Works on a fresh Debian 12 machine as root (no sudo needed) and as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+updated=""
+# install WHAT PACKAGE...: apt-get install the packages, or fail saying what could not be installed and why.
+install() {
+  local what="$1"; shift
+  echo "test.sh: $what not found; installing $* with apt-get" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "test.sh: need root or sudo to install $* (or install it yourself: apt-get install $*)" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  command -v apt-get >/dev/null 2>&1 || { echo "test.sh: no apt-get here; install $what yourself ($*)" >&2; exit 1; }
+  [ -n "$updated" ] || { $sudo apt-get update -q; updated=1; }
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@"
+}
 
 have_pg() {
   command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
 }
 if ! have_pg; then
-  echo "test.sh: PostgreSQL server binaries not found; installing them with apt-get" >&2
-  if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-  elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-  else
-    echo "test.sh: need root or sudo to install PostgreSQL (or install it yourself: apt-get install postgresql)" >&2
-    exit 1
-  fi
-  command -v apt-get >/dev/null 2>&1 || {
-    echo "test.sh: no apt-get here; install PostgreSQL 15+ server binaries (initdb, pg_ctl, postgres) yourself" >&2
-    exit 1
-  }
-  $SUDO apt-get update -q
   # The package's own cluster is not used; its service may fail to start in a container, which is harmless.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
+  install "PostgreSQL server binaries" postgresql
   have_pg || { echo "test.sh: PostgreSQL install failed: no initdb after apt-get install postgresql" >&2; exit 1; }
 fi
 if [ "$(id -u)" -eq 0 ]; then
@@ -35,15 +36,13 @@ if [ "$(id -u)" -eq 0 ]; then
     command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: running as root needs '$tool' (util-linux / passwd packages)" >&2; exit 1; }
   done
 fi
-if [ ! -x /usr/bin/chromium ]; then
-  # The dashboard's browser tests drive Debian's Chromium through Playwright (which never downloads a browser).
-  echo "test.sh: /usr/bin/chromium not found (the dashboard's browser tests drive it); installing chromium with apt-get" >&2
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "test.sh: need root or sudo to install Chromium (or install it yourself: apt-get install chromium)" >&2; exit 1
-  fi
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
-  [ -x /usr/bin/chromium ] || { echo "test.sh: chromium install failed: no /usr/bin/chromium" >&2; exit 1; }
+# Playwright drives the system's Chromium; it never downloads a browser.
+[ -x /usr/bin/chromium ] || install "Chromium (/usr/bin/chromium, for the dashboard's browser tests)" chromium fonts-liberation
+[ -x /usr/bin/chromium ] || { echo "test.sh: chromium install failed: no /usr/bin/chromium" >&2; exit 1; }
+fashion=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+if [ -z "${SWEEP_FASHION_MNIST:-}" ] && [ ! -f "$fashion" ]; then
+  install "the Fashion-MNIST files ($fashion)" dataset-fashion-mnist
+  [ -f "$fashion" ] || { echo "test.sh: dataset-fashion-mnist install failed: no $fashion" >&2; exit 1; }
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 ('dotnet') is not on PATH; see https://dot.net" >&2; exit 1; }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage;
 
@@ -46,14 +48,26 @@ internal static class CommonOptions
         root.Options.Add(Telemetry);
     }
 
-    /// <summary>Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set).</summary>
-    public static SweepHostOptions HostOptions(ParseResult parse) => new()
+    /// <summary>
+    /// Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set). Embedded, the store
+    /// directory is checked first: one clear line naming it and suggesting --store DIR if it is a file, under a
+    /// file or a system pseudo-filesystem, or — for a command that <paramref name="writes"/> — cannot be written.
+    /// </summary>
+    public static SweepHostOptions HostOptions(ParseResult parse, bool writes = true)
     {
-        StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
-        PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
-        Verbose = parse.GetValue(Verbose),
-        TelemetryConsole = parse.GetValue(Telemetry) == "console",
-    };
+        var options = new SweepHostOptions
+        {
+            StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
+            PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
+            Verbose = parse.GetValue(Verbose),
+            TelemetryConsole = parse.GetValue(Telemetry) == "console",
+        };
+        if (!options.IsCluster)
+        {
+            LocalDirectorySweepStore.CheckDirectory(options.StoreDirectory, writes);
+        }
+        return options;
+    }
 
     /// <summary>The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise.</summary>
     public static string? Checked(string? connectionString)
@@ -69,14 +83,19 @@ internal static class CommonOptions
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"not a PostgreSQL connection string ({ex.Message}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"");
+            // Npgsql's message names the keyword ("Couldn't set port"); the parameter suffix .NET adds is noise.
+            var problem = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\s*\(Parameter '[^']*'\)", "").TrimEnd('.');
+            throw new CliException(
+                $"not a PostgreSQL connection string ({problem}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"",
+                "the connection string",
+                "Key=value pairs separated by ';' with Npgsql's keywords");
         }
     }
 
     /// <summary>The store the flags name; for reads, an embedded store must already exist.</summary>
-    public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true)
+    public static ISweepStore OpenStore(ParseResult parse, bool mustExist = true, bool writes = false)
     {
-        var options = HostOptions(parse);
+        var options = HostOptions(parse, writes);
         if (!options.IsCluster && mustExist && !Directory.Exists(options.StoreDirectory))
         {
             throw new CliException($"no Sweep store at {options.StoreDirectory}; submit a sweep first, or point --store / ${SweepHosting.HomeVariable} at an existing one");
@@ -94,6 +113,26 @@ internal static class CommonOptions
         Report = message => error.WriteLine($"sweep: {message}"),
     };
 
+    /// <summary>
+    /// The sweep <paramref name="sweepId"/>, or a one-line error: its stored definition is damaged (naming the file
+    /// and how to rebuild it), or there is no such sweep.
+    /// </summary>
+    public static async Task<Sweep.Grains.Contracts.SweepDefinition> RequireSweepAsync(ISweepStore store, string sweepId, CancellationToken cancellationToken)
+    {
+        if (await store.GetSweepAsync(sweepId, cancellationToken) is { } sweep)
+        {
+            return sweep;
+        }
+        if ((await store.GetDamageAsync(sweepId, cancellationToken)).FirstOrDefault(d => d.Kind == StoreDamageKind.Sweep) is { } damage)
+        {
+            throw new StoreException(
+                $"sweep '{sweepId}' cannot be read: {damage.Location} is damaged ({damage.Reason}); submit its grid again to rebuild it",
+                damage.Location,
+                "submit the sweep's grid again");
+        }
+        throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')", sweepId, "a sweep id that 'sweep status' lists");
+    }
+
     public static Option<string> Format(string description, params string[] formats)
     {
         var option = new Option<string>("--format")
@@ -103,5 +142,63 @@ internal static class CommonOptions
         };
         option.AcceptOnlyFromAmong(formats);
         return option;
+    }
+
+    /// <summary>
+    /// An id argument (sweep, trial, dataset) that refuses option-like values, so a mistyped option
+    /// (<c>status --bogus</c>) is an unknown option, not an id.
+    /// </summary>
+    public static Argument<string?> Id(string name, string description, bool optional = false)
+    {
+        var argument = new Argument<string?>(name) { Description = description, Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne };
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var value }] && value.StartsWith('-'))
+            {
+                result.AddError($"unknown option '{value}'");
+            }
+        });
+        return argument;
+    }
+
+    /// <summary>A whole-number option of at least <paramref name="min"/>; anything else is a usage error naming the option and the value.</summary>
+    public static Option<int?> WholeNumber(string name, string helpName, string description, int min)
+    {
+        var option = new Option<int?>(name) { HelpName = helpName, Description = description };
+        option.CustomParser = result => ParseWhole(result, name, min);
+        return option;
+    }
+
+    /// <summary>As <see cref="WholeNumber(string, string, string, int)"/>, with a default when the option is absent.</summary>
+    public static Option<int> WholeNumber(string name, string helpName, string description, int min, int defaultValue)
+    {
+        var option = new Option<int>(name) { HelpName = helpName, Description = description, DefaultValueFactory = _ => defaultValue };
+        option.CustomParser = result => ParseWhole(result, name, min) ?? defaultValue;
+        return option;
+    }
+
+    private static int? ParseWhole(ArgumentResult result, string name, int min)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+        var text = result.Tokens[^1].Value;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                result.AddError($"{name}: {text} is out of range; expected a whole number from {min} to {int.MaxValue}");
+                return null;
+            }
+            result.AddError($"{name}: '{text}' is not a whole number; expected a whole number of at least {min}");
+            return null;
+        }
+        if (value < min)
+        {
+            result.AddError($"{name}: {value} is too small; expected a whole number of at least {min}");
+            return null;
+        }
+        return value;
     }
 }

@@ -4,9 +4,7 @@ using System.CommandLine.Parsing;
 using Sweep.Client.Commands;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
-using Sweep.Model.Data;
-using Sweep.Model.Networks;
-using Sweep.Model.Training;
+using Sweep.Model;
 
 namespace Sweep.Client;
 
@@ -50,6 +48,7 @@ public static class SweepCli
             return 2;
         }
         var verbose = parse.GetValue(CommonOptions.Verbose);
+        using var repairs = StoreRepairs.To(console.Error);
         try
         {
             return await parse.InvokeAsync(
@@ -69,6 +68,11 @@ public static class SweepCli
             await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(whole.Message)}");
             return 1;
         }
+        catch (GridException ex) when (ex.Errors is [var only])
+        {
+            await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {OneLine(only.ToString())}");
+            return 1;
+        }
         catch (GridException ex)
         {
             await console.Error.WriteLineAsync($"sweep: {ex.FileName}: {ex.Errors.Count} problem(s) in the grid:");
@@ -84,14 +88,23 @@ public static class SweepCli
             await console.Error.WriteLineAsync($"sweep: {OneLine(ex.Message)}; try again when the database is back");
             return 1;
         }
-        catch (Npgsql.NpgsqlException ex)
+        catch (Exception ex) when (UserError(ex) is { } user)
         {
-            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(ex.Message)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
+            await console.Error.WriteLineAsync($"sweep: {OneLine(user.Message)}");
             return 1;
         }
-        catch (Exception ex) when (IsUserError(ex))
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
         {
-            await console.Error.WriteLineAsync($"sweep: {OneLine(ex.Message)}");
+            // Pointed at a database that was never migrated (or the wrong one): a user error with a known fix.
+            await console.Error.WriteLineAsync(
+                $"sweep: PostgreSQL: the database has no Sweep tables ({OneLine(ex.MessageText)}); run 'sweep db migrate --postgres \"<connection string>\"' (silos migrate when they start), or check the Database= of --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable}");
+            return 1;
+        }
+        catch (Exception ex) when (ConnectionProblem(ex) is { } problem)
+        {
+            // "Failed to connect to host:port" says where; the socket error under it says why (refused, unreachable, …).
+            var why = problem.GetBaseException() is { } cause && cause != problem ? $": {cause.Message}" : "";
+            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(problem.Message.TrimEnd('.') + why)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
             return 1;
         }
         catch (OperationCanceledException)
@@ -101,7 +114,8 @@ public static class SweepCli
         }
         catch (Exception ex)
         {
-            await console.Error.WriteLineAsync($"sweep: unexpected {ex.GetType().Name}: {OneLine(ex.Message)}{(verbose ? "" : " (run with --verbose for details)")}");
+            // Everything a user can cause derives from SweepUserException: anything else is a bug, whatever its type.
+            await console.Error.WriteLineAsync($"sweep: internal error: {OneLine(ex.Message)} (a bug in Sweep; {(verbose ? "the trace follows" : "run with --verbose for the trace")})");
             if (verbose)
             {
                 await console.Error.WriteLineAsync(ex.ToString());
@@ -109,6 +123,30 @@ public static class SweepCli
             return 1;
         }
     }
+
+    /// <summary>The user error <paramref name="ex"/> is or wraps (an aggregate, a type initializer), if any.</summary>
+    private static SweepUserException? UserError(Exception ex) => ex switch
+    {
+        SweepUserException user => user,
+        AggregateException { InnerExceptions: [var only] } => UserError(only),
+        { InnerException: { } inner } when ex is AggregateException or TypeInitializationException or System.Reflection.TargetInvocationException => UserError(inner),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A database the user pointed at that cannot be reached or used (network, authentication, missing database,
+    /// privileges, server not ready) — not a query the server rejected, which is a bug.
+    /// </summary>
+    private static Npgsql.NpgsqlException? ConnectionProblem(Exception ex) => ex switch
+    {
+        Npgsql.PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("28", StringComparison.Ordinal)
+            || pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || pg.SqlState is "3D000" or "42501" => pg,
+        Npgsql.PostgresException => null,
+        Npgsql.NpgsqlException npgsql => npgsql,
+        AggregateException { InnerExceptions: [var only] } => ConnectionProblem(only),
+        _ => null,
+    };
 
     /// <summary>
     /// The parse error worth reading first: a mistyped word explains a "required command was not provided" that
@@ -126,13 +164,28 @@ public static class SweepCli
             var name = command is RootCommand ? "sweep" : command.Name;
             return $"'{name}' needs a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
         }
-        return OneLine(parse.Errors[0].Message);
+        var error = parse.Errors[0];
+        if (error.Message.Contains("expected type", StringComparison.Ordinal) && error.SymbolResult is ArgumentResult or OptionResult)
+        {
+            // The parser's own conversion message names a .NET type; say what the option takes instead.
+            var (name, type, tokens) = error.SymbolResult switch
+            {
+                OptionResult o => (o.Option.Name, o.Option.ValueType, o.Tokens),
+                ArgumentResult a => (a.Argument.Name, a.Argument.ValueType, a.Tokens),
+                _ => throw new InvalidOperationException("unreachable: checked above"),
+            };
+            var value = tokens.Count > 0 ? tokens[^1].Value : "";
+            return $"{name}: '{value}' is not {Expected(Nullable.GetUnderlyingType(type) ?? type)}";
+        }
+        return OneLine(error.Message);
     }
 
-    private static bool IsUserError(Exception ex) => ex is CliException or SweepConflictException or DatasetException
-        or ArchitectureException or CheckpointException or KeyNotFoundException or FileNotFoundException
-        or DirectoryNotFoundException or UnauthorizedAccessException or Sweep.Grains.Storage.Postgres.PostgresMigrationException
-        or Sweep.Grains.Hosting.StoreInUseException;
+    private static string Expected(Type type) =>
+        type == typeof(int) || type == typeof(long) ? "a whole number"
+        : type == typeof(double) || type == typeof(float) ? "a number"
+        : type == typeof(bool) ? "true or false"
+        : type == typeof(FileInfo) ? "a file path"
+        : "a valid value (see --help)";
 
     /// <summary>A message on one line: line breaks and runs of blanks become single spaces.</summary>
     internal static string OneLine(string message) =>

@@ -197,7 +197,7 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
     private async Task<JsonObject> SweepNodeAsync(SweepDefinition sweep, CancellationToken cancellationToken)
     {
         var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
-        var row = SweepStatusRow.From(sweep, statuses);
+        var row = await SweepStatusRow.ReadAsync(store, sweep, cancellationToken);
         long done = 0;
         long total = 0;
         foreach (var t in sweep.Trials)

@@ -14,9 +14,10 @@ public sealed class DataCommandTests
 
         var run = await CliRun.RunAsync("data", "synth", "gaussian", "--format", "mnist", "--out", outDir, "--size", size);
 
-        Assert.Equal(1, run.ExitCode);
+        // A value the option does not take is a usage error (exit 2), caught by the option's parser.
+        Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
-        Assert.Contains($"--size must be at least 1 pixel, not {size}", line);
+        Assert.Contains($"--size: {size} is too small; expected a whole number of at least 1", line);
         Assert.False(Directory.Exists(outDir));
     }
 

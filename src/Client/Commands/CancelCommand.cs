@@ -14,17 +14,14 @@ internal static class CancelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
+        var sweep = CommonOptions.Id("sweep", "The sweep id");
         var command = new Command("cancel", "Stop a sweep: pending trials are cancelled, running ones stop") { sweep };
         command.SetAction(async (parse, ct) =>
         {
             var sweepId = parse.GetValue(sweep)!;
             var options = CommonOptions.HostOptions(parse);
-            var store = CommonOptions.OpenStore(parse);
-            if (await store.GetSweepAsync(sweepId, ct) is null)
-            {
-                throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')");
-            }
+            var store = CommonOptions.OpenStore(parse, writes: true);
+            await CommonOptions.RequireSweepAsync(store, sweepId, ct);
             if (options.IsCluster)
             {
                 using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, options.TelemetryConsole, ct);

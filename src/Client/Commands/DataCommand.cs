@@ -19,36 +19,30 @@ internal static class DataCommand
         var format = new Option<string>("--format") { Description = $"File format: {string.Join('|', Formats)}", Required = true };
         format.AcceptOnlyFromAmong(Formats);
         var outDir = new Option<string>("--out") { HelpName = "dir", Description = "Directory to write the files into", Required = true };
-        var train = new Option<int>("--train") { HelpName = "n", Description = "Training images", DefaultValueFactory = _ => 2000 };
-        var test = new Option<int>("--test") { HelpName = "n", Description = "Test images", DefaultValueFactory = _ => 500 };
-        var size = new Option<int?>("--size") { HelpName = "pixels", Description = "Image side in pixels (default: 28 for mnist, 32 otherwise)" };
-        var seed = new Option<int>("--seed") { HelpName = "n", Description = "Generator seed", DefaultValueFactory = _ => 1 };
+        var train = CommonOptions.WholeNumber("--train", "n", "Training images", min: 1, defaultValue: 2000);
+        var test = CommonOptions.WholeNumber("--test", "n", "Test images", min: 1, defaultValue: 500);
+        var size = CommonOptions.WholeNumber("--size", "pixels", "Image side in pixels (default: 28 for mnist, 32 otherwise)", min: 1);
+        var seed = CommonOptions.WholeNumber("--seed", "n", "Generator seed", min: 0, defaultValue: 1);
         var command = new Command("synth", "Generate a synthetic dataset as files in a paper format") { generator, format, outDir, train, test, size, seed };
         command.SetAction(parse =>
         {
             var fmt = Parse(parse.GetValue(format)!);
-            if (parse.GetValue(size) is <= 0 and var bad)
-            {
-                throw new CliException($"--size must be at least 1 pixel, not {bad}; leave it out for 28 (mnist) or 32 (cifar10, svhn)");
-            }
             var side = parse.GetValue(size) ?? (fmt == DatasetFormat.Mnist ? 28 : 32);
             var name = parse.GetValue(generator)!;
             var dir = Path.GetFullPath(parse.GetValue(outDir)!);
-            foreach (var (option, value) in new[] { ("--train", parse.GetValue(train)), ("--test", parse.GetValue(test)) })
-            {
-                if (value <= 0)
-                {
-                    throw new CliException($"{option} must be at least 1, not {value}");
-                }
-            }
+            var existed = Directory.Exists(dir);
             try
             {
-                Directory.CreateDirectory(dir);
+                // Validates and generates before it creates the directory: a refused setting leaves nothing behind.
                 SyntheticDatasets.WriteFiles(new SyntheticDatasetSource(name, name, parse.GetValue(train), parse.GetValue(test), side, parse.GetValue(seed)), fmt, dir);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CliException($"cannot write the dataset files into {dir}: {e.Message}");
+                if (!existed && Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                throw new CliException($"--out: cannot write the dataset files into {dir} ({e.Message.TrimEnd('.')}); give --out a directory you can write to", dir, "a directory you can write to");
             }
             console.Out.WriteLine($"wrote {name} ({parse.GetValue(train)} train, {parse.GetValue(test)} test, {side}x{side}) as {parse.GetValue(format)} files in {dir}");
             return 0;
@@ -58,7 +52,7 @@ internal static class DataCommand
 
     private static Command Info(CliConsole console)
     {
-        var target = new Argument<string>("dataset") { Description = "A directory of dataset files, or a catalog name (mnist, cifar10, svhn) under the data directory" };
+        var target = CommonOptions.Id("dataset", "A directory of dataset files, or a catalog name (mnist, cifar10, svhn) under the data directory");
         var format = CommonOptions.Format("Output format", "table", "json");
         var command = new Command("info", "Sizes, image shape and class balance of a dataset") { target, format };
         command.SetAction(parse =>

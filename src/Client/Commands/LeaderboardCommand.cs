@@ -19,7 +19,7 @@ internal static class LeaderboardCommand
         var sweep = new Option<string?>("--sweep") { HelpName = "name", Description = "Only this sweep" };
         var dataset = new Option<string?>("--dataset") { HelpName = "name", Description = "Only this dataset (its name in the grid)" };
         var architecture = new Option<string?>("--architecture") { HelpName = "name", Description = "Only this architecture (its name in the grid)" };
-        var top = new Option<int?>("--top") { HelpName = "n", Description = "Only the best n rows" };
+        var top = CommonOptions.WholeNumber("--top", "n", "Only the best n rows", min: 1);
         var metric = new Option<string>("--metric")
         {
             Description = $"Sort by: {string.Join('|', LeaderboardQuery.Metrics)}",
@@ -31,20 +31,19 @@ internal static class LeaderboardCommand
         var command = new Command("leaderboard", "Finished trials ranked by a metric") { sweep, dataset, architecture, top, metric, format };
         command.SetAction(async (parse, ct) =>
         {
-            var n = parse.GetValue(top);
-            if (n is <= 0)
-            {
-                throw new CliException($"--top must be at least 1, not {n}");
-            }
-            var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, n);
+            var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, parse.GetValue(top));
             var store = CommonOptions.OpenStore(parse);
             var rows = await store.QueryLeaderboardAsync(query, ct);
             if (rows.Count == 0)
             {
                 await CheckFiltersAsync(store, query, ct);
             }
-            Write(console, rows, parse.GetValue(format)!);
-            if (rows.Count == 0 && parse.GetValue(format) == "table")
+            var damage = await DamageInScopeAsync(store, query, ct);
+            await DamageLines.WriteAsync(console, damage);
+            var damaged = damage.Where(d => d.Kind == StoreDamageKind.Result).Select(d => d.TrialId!).ToList();
+            // Rows come from the results' small JSON sections; a result damaged elsewhere is listed as damaged only.
+            Write(console, [.. rows.Where(r => !damaged.Contains(r.TrialId))], parse.GetValue(format)!, damaged);
+            if (rows.Count == 0 && damage.Count == 0 && parse.GetValue(format) == "table")
             {
                 await console.Error.WriteLineAsync("no finished trials yet; 'sweep status' shows what is running");
             }
@@ -79,13 +78,36 @@ internal static class LeaderboardCommand
         }
     }
 
+    /// <summary>Damaged entries the query would have listed: its sweep's (or every sweep's) definitions and results of matching trials.</summary>
+    private static async Task<List<StoreDamage>> DamageInScopeAsync(ISweepStore store, LeaderboardQuery query, CancellationToken cancellationToken)
+    {
+        var damage = await store.GetDamageAsync(query.SweepId, cancellationToken);
+        if (damage.Count == 0)
+        {
+            return [];
+        }
+        var specs = (await store.ListSweepsAsync(cancellationToken)).SelectMany(s => s.Trials).ToDictionary(t => t.TrialId, StringComparer.Ordinal);
+        return damage.Where(d => d.Kind switch
+        {
+            StoreDamageKind.Sweep => true,
+            StoreDamageKind.Result => specs.TryGetValue(d.TrialId!, out var t)
+                && (query.Dataset is null || t.Dataset.Name == query.Dataset)
+                && (query.Architecture is null || t.Architecture == query.Architecture),
+            StoreDamageKind.Study or StoreDamageKind.Status => false,
+            _ => throw new InvalidOperationException($"Unknown damage kind {d.Kind}."),
+        }).ToList();
+    }
+
     private static string In(LeaderboardQuery query) => query.SweepId is null ? " in any sweep" : $" in sweep '{query.SweepId}'";
 
     private static string Known(IEnumerable<string> names) =>
         names.Distinct().Order(StringComparer.Ordinal).ToList() is { Count: > 0 } known ? string.Join(", ", known) : "none (submit one with 'sweep submit grid.json')";
 
-    /// <summary>Rows as a table, CSV, or a JSON array of the contract's camelCase rows.</summary>
-    public static void Write(CliConsole console, IReadOnlyList<LeaderboardRow> rows, string format)
+    /// <summary>
+    /// Rows as a table, CSV, or a JSON array of the contract's camelCase rows; table and CSV end with a
+    /// <c>damaged</c> row, without metrics, for each trial in <paramref name="damagedTrials"/> (JSON keeps to rows).
+    /// </summary>
+    public static void Write(CliConsole console, IReadOnlyList<LeaderboardRow> rows, string format, IReadOnlyList<string> damagedTrials)
     {
         if (format == "json")
         {
@@ -104,6 +126,17 @@ internal static class LeaderboardCommand
             else
             {
                 table.Add(r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+            }
+        }
+        foreach (var trialId in damagedTrials)
+        {
+            if (format == "csv")
+            {
+                table.Add(trialId, "", "", "", "", "", "", DamageLines.Status, "", "", "", "", "", "", "");
+            }
+            else
+            {
+                table.Add(trialId, DamageLines.Status, "", "", "", "", "", "", "");
             }
         }
         if (format == "csv")

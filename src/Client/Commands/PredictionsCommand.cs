@@ -9,7 +9,7 @@ internal static class PredictionsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var trial = new Argument<string>("trial") { Description = "The trial id" };
+        var trial = CommonOptions.Id("trial", "The trial id");
         var split = new Option<string>("--split") { Description = "Which split: test|dev", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "dev");
         var format = CommonOptions.Format("Output format", "csv", "json");

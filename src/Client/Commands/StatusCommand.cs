@@ -10,7 +10,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string?>("sweep") { Description = "A sweep id (default: every sweep)", Arity = ArgumentArity.ZeroOrOne };
+        var sweep = CommonOptions.Id("sweep", "A sweep id (default: every sweep)", optional: true);
         var format = CommonOptions.Format("Output format", "table", "json");
         var command = new Command("status", "Progress of sweeps: trials per status") { sweep, format };
         command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep), parse.GetValue(format)!, ct));
@@ -26,13 +26,14 @@ internal static class StatusCommand
         }
         else
         {
-            sweeps = [await store.GetSweepAsync(sweepId, cancellationToken) ?? throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')")];
+            sweeps = [await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken)];
         }
         var rows = new List<SweepStatusRow>();
         foreach (var sweep in sweeps)
         {
-            rows.Add(SweepStatusRow.From(sweep, await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken)));
+            rows.Add(await SweepStatusRow.ReadAsync(store, sweep, cancellationToken));
         }
+        await DamageLines.WriteAsync(console, await store.GetDamageAsync(sweepId, cancellationToken));
         if (format == "json")
         {
             if (sweepId is null)
@@ -45,10 +46,10 @@ internal static class StatusCommand
             }
             return 0;
         }
-        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "created");
+        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "damaged", "created");
         foreach (var r in rows)
         {
-            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.CreatedAt.ToString("u"));
+            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.Damaged, r.CreatedAt.ToString("u"));
         }
         table.WriteText(console.Out);
         if (rows.Count == 0)

@@ -13,7 +13,7 @@ internal static class TrialsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var sweep = new Argument<string>("sweep") { Description = "The sweep id" };
+        var sweep = CommonOptions.Id("sweep", "The sweep id");
         var format = CommonOptions.Format("Output format", "table", "json", "csv");
         var command = new Command("trials", "Every trial of a sweep: config, status, steps, metrics") { sweep, format };
         command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(format)!, ct));
@@ -22,21 +22,25 @@ internal static class TrialsCommand
 
     private static async Task<int> RunAsync(CliConsole console, ISweepStore store, string sweepId, string format, CancellationToken cancellationToken)
     {
-        var sweep = await store.GetSweepAsync(sweepId, cancellationToken)
-            ?? throw new CliException($"no sweep named '{sweepId}' (list them with 'sweep status')");
+        var sweep = await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken);
         var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
         var results = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
             .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
         var errors = await store.GetTrialErrorsAsync(sweepId, cancellationToken);
+        var damage = await store.GetDamageAsync(sweepId, cancellationToken);
+        var damagedResults = damage.Where(d => d.Kind == StoreDamageKind.Result).ToDictionary(d => d.TrialId!, StringComparer.Ordinal);
         var rows = sweep.Trials.Select(t =>
         {
-            if (results.TryGetValue(t.TrialId, out var row))
-            {
-                return TrialRow.From(row, errors.GetValueOrDefault(t.TrialId));
-            }
             var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
-            return TrialRow.Unfinished(t, status, steps);
+            if (damagedResults.TryGetValue(t.TrialId, out var d))
+            {
+                return TrialRow.Damaged(t, steps, d.Location, d.Reason);
+            }
+            return results.TryGetValue(t.TrialId, out var row)
+                ? TrialRow.From(row, errors.GetValueOrDefault(t.TrialId))
+                : TrialRow.Unfinished(t, status, steps);
         }).ToList();
+        await DamageLines.WriteAsync(console, damage);
         if (format == "json")
         {
             Json.Write(console.Out, rows);
@@ -49,7 +53,7 @@ internal static class TrialsCommand
             : new Table("trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds");
         foreach (var r in rows)
         {
-            var status = r.Status.ToString().ToLowerInvariant();
+            var status = r.Status;
             if (csv)
             {
                 table.Add(r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
@@ -67,7 +71,7 @@ internal static class TrialsCommand
             table.WriteText(console.Out);
             foreach (var r in rows.Where(r => r.Error is not null))
             {
-                console.Out.WriteLine($"{r.TrialId} failed: {SweepCli.OneLine(r.Error!)}");
+                console.Out.WriteLine($"{r.TrialId} {(r.Status == DamageLines.Status ? "damaged" : "failed")}: {SweepCli.OneLine(r.Error!)}");
             }
         }
         return 0;

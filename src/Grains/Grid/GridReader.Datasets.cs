@@ -239,7 +239,8 @@ internal sealed partial class GridReader
             DatasetKind.Catalog when CatalogFacts.TryGetValue(dataset.Ref.Name, out var facts) => facts.TrainImages,
             _ => null,
         };
-        if (trainImages is { } images && devSize >= images)
+        // An invalid devSize is already reported; the default that stood in for it is not a second problem.
+        if (trainImages is { } images && devSize >= images && !_errors.Any(e => e.Path.EndsWith(".devSize", StringComparison.Ordinal)))
         {
             Error(path, $"the dev split of {devSize} images (training.devSize) leaves nothing to train on: '{dataset.Ref.Name}' has {images} training images; make devSize smaller than {images}");
         }

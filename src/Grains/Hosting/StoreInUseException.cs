@@ -1,9 +1,10 @@
 using System.Globalization;
+using Sweep.Model;
 
 namespace Sweep.Grains.Hosting;
 
 /// <summary>The local store is locked by another embedded host (see <see cref="StoreLock"/>).</summary>
-public sealed class StoreInUseException(string storeDirectory, int? pid, DateTimeOffset? since) : Exception(Describe(storeDirectory, pid, since))
+public sealed class StoreInUseException(string storeDirectory, int? pid, DateTimeOffset? since) : SweepUserException(Describe(storeDirectory, pid, since), storeDirectory, "wait for the other process, or use --store DIR")
 {
     public string StoreDirectory { get; } = storeDirectory;
 

@@ -16,6 +16,7 @@ public interface ISweepStore
     /// </summary>
     Task<SweepDefinition> CreateSweepAsync(SweepDefinition sweep, CancellationToken cancellationToken = default);
 
+    /// <summary>The sweep; null if there is none or its stored definition is damaged (see <see cref="GetDamageAsync"/>).</summary>
     Task<SweepDefinition?> GetSweepAsync(string sweepId, CancellationToken cancellationToken = default);
 
     /// <summary>All sweeps, newest first.</summary>
@@ -39,6 +40,7 @@ public interface ISweepStore
     /// </summary>
     Task<bool> SaveResultAsync(TrialResultRecord result, CancellationToken cancellationToken = default);
 
+    /// <summary>The trial's result; null if it has none or its result is damaged (see <see cref="GetDamageAsync"/>).</summary>
     Task<TrialResultRecord?> GetResultAsync(string trialId, CancellationToken cancellationToken = default);
 
     /// <summary>Every finished trial of a sweep (with curves and evaluations; predictions included).</summary>
@@ -56,4 +58,13 @@ public interface ISweepStore
     Task SaveStudyAsync(string sweepId, string studyJson, CancellationToken cancellationToken = default);
 
     Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What is damaged in one sweep (or, with null, in every sweep): definitions, studies, trial statuses and results
+    /// that fail their checksum or cannot be decoded. Every other read skips such an entry — a damaged result reads as
+    /// no result, so the trial counts as pending and reruns from its newest good checkpoint; a damaged status is
+    /// rebuilt from the result and checkpoints; a damaged study reads as none — and says so on stderr
+    /// (<see cref="StoreRepairs"/>) when it repairs something.
+    /// </summary>
+    Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default);
 }

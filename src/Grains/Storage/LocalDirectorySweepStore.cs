@@ -20,6 +20,9 @@ namespace Sweep.Grains.Storage;
 /// SHA-256 verified on read. Safe for concurrent callers in one process (a lock per trial and per sweep); the result
 /// is committed by a no-overwrite rename, so it is written exactly once even across processes. A new instance over
 /// the same directory sees everything an earlier one wrote.
+/// A damaged file (bad checksum, truncated, undecodable) never takes a listing down: reads skip it and
+/// <see cref="GetDamageAsync"/> names it; a damaged status file is rebuilt from the result or newest good
+/// checkpoint, a damaged result is replaced by the rerun's, a damaged definition by the resubmitted grid's.
 /// </summary>
 public sealed class LocalDirectorySweepStore : ISweepStore
 {
@@ -43,9 +46,32 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         RootDirectory = Path.GetFullPath(rootDirectory);
         _sweepsDirectory = Path.Combine(RootDirectory, "sweeps");
         _trialsDirectory = Path.Combine(RootDirectory, "trials");
-        Directory.CreateDirectory(_sweepsDirectory);
-        Directory.CreateDirectory(_trialsDirectory);
+        StoreDirectory.Check(RootDirectory, writable: false);
+        foreach (var directory in new[] { _sweepsDirectory, _trialsDirectory })
+        {
+            if (Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw StoreDirectory.WriteFailed(RootDirectory, directory, e);
+            }
+        }
     }
+
+    /// <summary>
+    /// Throws a one-line <see cref="StoreException"/> naming <paramref name="rootDirectory"/> and suggesting
+    /// <c>--store DIR</c> if it cannot hold a store (a file, under a file, under /proc…); with
+    /// <paramref name="writable"/>, checks that a file can be written in it (or where it would be created), leaving nothing behind.
+    /// </summary>
+    public static void CheckDirectory(string rootDirectory, bool writable) =>
+        StoreDirectory.Check(Path.GetFullPath(rootDirectory), writable);
 
     /// <summary>The absolute root directory.</summary>
     public string RootDirectory { get; }
@@ -54,15 +80,26 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     {
         SweepValidation.Validate(sweep);
         using var held = await LockAsync("sweep:" + sweep.SweepId, cancellationToken);
-        var existing = await LoadSweepAsync(sweep.SweepId, cancellationToken);
+        var (existing, damage) = await ReadSweepAsync(sweep.SweepId, cancellationToken);
         if (existing is not null)
         {
             return SweepValidation.SameOrConflict(existing.Definition, sweep);
         }
 
         var json = JsonSerializer.SerializeToUtf8Bytes(sweep, StorageCodec.Json);
-        Directory.CreateDirectory(SweepDirectory(sweep.SweepId));
-        if (!await SealedFile.WriteAsync(SweepPath(sweep.SweepId), 0, sweep.CreatedAt, json, overwrite: false, cancellationToken))
+        if (damage is not null)
+        {
+            // The definition is lost but the trials' results may not be: rebuild it from the grid submitted again,
+            // provided every intact result belongs to one of its trials as configured.
+            await RequireResultsMatchAsync(sweep, damage, cancellationToken);
+            await WriteAsync(() => SealedFile.WriteAsync(SweepPath(sweep.SweepId), 0, sweep.CreatedAt, json, overwrite: true, cancellationToken), SweepPath(sweep.SweepId));
+            _sweeps[sweep.SweepId] = new StoredSweep(sweep);
+            StoreRepairs.Report($"repaired {damage.Location} ({damage.Reason}): rebuilt from the submitted grid; its stored results are kept");
+            return sweep;
+        }
+
+        CreateDirectory(SweepDirectory(sweep.SweepId));
+        if (!await WriteAsync(() => SealedFile.WriteAsync(SweepPath(sweep.SweepId), 0, sweep.CreatedAt, json, overwrite: false, cancellationToken), SweepPath(sweep.SweepId)))
         {
             // Another process created it between our check and our rename.
             _sweeps.TryRemove(sweep.SweepId, out _);
@@ -78,15 +115,16 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     public async Task<SweepDefinition?> GetSweepAsync(string sweepId, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(sweepId, "sweep id");
-        return (await LoadSweepAsync(sweepId, cancellationToken))?.Definition;
+        // A damaged definition reads as none (GetDamageAsync names it), so submitting the grid again rebuilds it.
+        return (await ReadSweepAsync(sweepId, cancellationToken)).Sweep?.Definition;
     }
 
     public async Task<IReadOnlyList<SweepDefinition>> ListSweepsAsync(CancellationToken cancellationToken = default)
     {
         var sweeps = new List<SweepDefinition>();
-        foreach (var directory in Directory.EnumerateDirectories(_sweepsDirectory))
+        foreach (var sweepId in SweepIds())
         {
-            if (await LoadSweepAsync(Path.GetFileName(directory), cancellationToken) is { } stored)
+            if ((await ReadSweepAsync(sweepId, cancellationToken)).Sweep is { } stored)
             {
                 sweeps.Add(stored.Definition);
             }
@@ -104,7 +142,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         await RequireTrialAsync(trialId, cancellationToken);
         using var held = await LockAsync(trialId, cancellationToken);
-        if (File.Exists(ResultPath(trialId)))
+        if (File.Exists(ResultPath(trialId)) && (await ReadResultDocumentAsync(trialId, cancellationToken)).Document is not null)
         {
             return;
         }
@@ -123,14 +161,26 @@ public sealed class LocalDirectorySweepStore : ISweepStore
 
         foreach (var trial in stored.Definition.Trials)
         {
-            var content = await SealedFile.ReadAsync(StatusPath(trial.TrialId), cancellationToken);
-            var status = content is null
-                ? new TrialStatusDocument(TrialStatus.Pending, 0)
-                : JsonSerializer.Deserialize<TrialStatusDocument>(content.Payload, StorageCodec.Json)!;
-            if (!status.Status.IsFinished() && await ResultFile.ReadDocumentAsync(ResultPath(trial.TrialId), cancellationToken) is { } result)
+            var (read, statusDamage) = await ReadStatusAsync(trial.TrialId, cancellationToken);
+            var (result, _) = await ReadResultDocumentAsync(trial.TrialId, cancellationToken);
+            TrialStatusDocument status;
+            if (statusDamage is not null)
             {
-                // A crash between committing the result and updating the status file: the result is the truth.
+                status = await RebuildStatusAsync(trial.TrialId, result, statusDamage, cancellationToken);
+            }
+            else if (result is not null)
+            {
+                // The result is the truth (also after a crash between committing it and updating the status file).
                 status = new TrialStatusDocument(result.Row.Status, result.Row.Steps);
+            }
+            else if (read is { Status: var finished } && finished.IsFinished())
+            {
+                // Finished, but its result is damaged or gone: pending again, to rerun from its newest good checkpoint.
+                status = new TrialStatusDocument(TrialStatus.Pending, await NewestCheckpointStepAsync(trial.TrialId, cancellationToken) ?? 0);
+            }
+            else
+            {
+                status = read ?? new TrialStatusDocument(TrialStatus.Pending, 0);
             }
 
             statuses[trial.TrialId] = (status.Status, status.Steps);
@@ -145,7 +195,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         await RequireTrialAsync(trialId, cancellationToken);
         using var held = await LockAsync(trialId, cancellationToken);
-        await SealedFile.WriteAsync(CheckpointPath(trialId, step), step, DateTimeOffset.UtcNow, data, overwrite: true, cancellationToken);
+        await WriteAsync(() => SealedFile.WriteAsync(CheckpointPath(trialId, step), step, DateTimeOffset.UtcNow, data, overwrite: true, cancellationToken), CheckpointPath(trialId, step));
         foreach (var (_, path) in Checkpoints(trialId).Skip(CheckpointsKept))
         {
             File.Delete(path);
@@ -191,12 +241,20 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         var spec = await RequireTrialAsync(row.TrialId, cancellationToken);
         using var held = await LockAsync(row.TrialId, cancellationToken);
         ResultValidation.MatchesTrial(row, spec.SweepId, spec.Dataset.Name, spec.Architecture, spec.Filters, spec.LearningRate, spec.Seed);
-        if (File.Exists(ResultPath(row.TrialId)))
+        var path = ResultPath(row.TrialId);
+        if (File.Exists(path))
         {
-            return false;
+            if ((await ReadResultAsync(row.TrialId, cancellationToken)).Damage is not { } damage)
+            {
+                return false;
+            }
+
+            // A damaged result is no result: this rerun's replaces it, and the damaged file is kept beside it.
+            File.Move(path, path + ".damaged", overwrite: true);
+            StoreRepairs.Report($"repaired {path} ({damage}): replaced by the rerun's result; the damaged file is kept as {Path.GetFileName(path)}.damaged");
         }
 
-        if (!await AtomicFile.WriteAsync(ResultPath(row.TrialId), overwrite: false, ResultFile.Encode(result), cancellationToken))
+        if (!await WriteAsync(() => AtomicFile.WriteAsync(path, overwrite: false, ResultFile.Encode(result), cancellationToken), path))
         {
             return false;
         }
@@ -208,7 +266,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     public async Task<TrialResultRecord?> GetResultAsync(string trialId, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(trialId, "trial id");
-        return await ResultFile.ReadAsync(ResultPath(trialId), cancellationToken);
+        return (await ReadResultAsync(trialId, cancellationToken)).Result;
     }
 
     public async Task<IReadOnlyList<TrialResultRecord>> GetResultsAsync(string sweepId, CancellationToken cancellationToken = default)
@@ -222,7 +280,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
 
         foreach (var trialId in stored.Trials.Keys.Order(StringComparer.Ordinal))
         {
-            if (await ResultFile.ReadAsync(ResultPath(trialId), cancellationToken) is { } result)
+            if ((await ReadResultAsync(trialId, cancellationToken)).Result is { } result)
             {
                 results.Add(result);
             }
@@ -242,7 +300,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
 
         foreach (var trialId in stored.Trials.Keys)
         {
-            if (await ResultFile.ReadDocumentAsync(ResultPath(trialId), cancellationToken) is { Error: { } error })
+            if ((await ReadResultDocumentAsync(trialId, cancellationToken, whole: false)).Document is { Error: { } error })
             {
                 errors[trialId] = error;
             }
@@ -262,14 +320,20 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         }
         else
         {
-            sweepIds = Directory.EnumerateDirectories(_sweepsDirectory).Select(d => Path.GetFileName(d)!);
+            sweepIds = SweepIds();
         }
 
         var rows = new List<LeaderboardRow>();
         foreach (var sweepId in sweepIds)
         {
-            if (await LoadSweepAsync(sweepId, cancellationToken) is not { } stored)
+            var (stored, damage) = await ReadSweepAsync(sweepId, cancellationToken);
+            if (stored is null)
             {
+                if (damage is not null && query.SweepId is not null)
+                {
+                    throw Unreadable(damage);
+                }
+
                 continue;
             }
 
@@ -277,7 +341,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
             {
                 if ((query.Dataset is null || trial.Dataset.Name == query.Dataset)
                     && (query.Architecture is null || trial.Architecture == query.Architecture)
-                    && await ResultFile.ReadDocumentAsync(ResultPath(trial.TrialId), cancellationToken) is { } document)
+                    && (await ReadResultDocumentAsync(trial.TrialId, cancellationToken, whole: false)).Document is { } document)
                 {
                     rows.Add(document.Row);
                 }
@@ -290,7 +354,18 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     public async Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(trialId, "trial id");
-        return await ResultFile.ReadPredictionsAsync(ResultPath(trialId), split, cancellationToken);
+        try
+        {
+            return await ResultFile.ReadPredictionsAsync(ResultPath(trialId), split, cancellationToken);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw new StoreException(
+                $"trial '{trialId}' has no readable predictions: {ResultPath(trialId)} is damaged ({Reason(e, ResultPath(trialId))}); submit its grid again to rerun the trial",
+                ResultPath(trialId),
+                "submit the sweep's grid again",
+                e);
+        }
     }
 
     public async Task SaveStudyAsync(string sweepId, string studyJson, CancellationToken cancellationToken = default)
@@ -303,46 +378,283 @@ public sealed class LocalDirectorySweepStore : ISweepStore
             throw new KeyNotFoundException($"Cannot store a study for sweep '{sweepId}': no such sweep in {RootDirectory}.");
         }
 
-        await SealedFile.WriteAsync(StudyPath(sweepId), 0, DateTimeOffset.UtcNow, bytes, overwrite: true, cancellationToken);
+        await WriteAsync(() => SealedFile.WriteAsync(StudyPath(sweepId), 0, DateTimeOffset.UtcNow, bytes, overwrite: true, cancellationToken), StudyPath(sweepId));
     }
 
     public async Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(sweepId, "sweep id");
-        var content = await SealedFile.ReadAsync(StudyPath(sweepId), cancellationToken);
-        return content is null ? null : System.Text.Encoding.UTF8.GetString(content.Payload);
+        try
+        {
+            var content = await SealedFile.ReadAsync(StudyPath(sweepId), cancellationToken);
+            return content is null ? null : System.Text.Encoding.UTF8.GetString(content.Payload);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            StoreRepairs.Report($"{StudyPath(sweepId)} is damaged ({Reason(e, StudyPath(sweepId))}): the study is recomputed from the results");
+            return null;
+        }
     }
 
+    public async Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default)
+    {
+        if (sweepId is not null)
+        {
+            StorageCodec.ValidateId(sweepId, "sweep id");
+        }
+
+        var damage = new List<StoreDamage>();
+        foreach (var id in sweepId is null ? SweepIds() : [sweepId])
+        {
+            var (stored, sweepDamage) = await ReadSweepAsync(id, cancellationToken);
+            if (sweepDamage is not null)
+            {
+                damage.Add(sweepDamage);
+            }
+
+            if (stored is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await SealedFile.ReadAsync(StudyPath(id), cancellationToken);
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                damage.Add(new StoreDamage(StoreDamageKind.Study, id, null, StudyPath(id), Reason(e, StudyPath(id))));
+            }
+
+            foreach (var trial in stored.Definition.Trials)
+            {
+                var (status, statusDamage) = await ReadStatusAsync(trial.TrialId, cancellationToken);
+                if (statusDamage is not null)
+                {
+                    damage.Add(new StoreDamage(StoreDamageKind.Status, id, trial.TrialId, StatusPath(trial.TrialId), statusDamage));
+                }
+
+                var (result, resultDamage) = await ReadResultDocumentAsync(trial.TrialId, cancellationToken);
+                if (resultDamage is not null)
+                {
+                    damage.Add(new StoreDamage(StoreDamageKind.Result, id, trial.TrialId, ResultPath(trial.TrialId), resultDamage));
+                }
+                else if (result is null && status is { Status: var s } && s.IsFinished())
+                {
+                    damage.Add(new StoreDamage(StoreDamageKind.Result, id, trial.TrialId, ResultPath(trial.TrialId), $"missing, though the trial's status says {s.ToString().ToLowerInvariant()}"));
+                }
+            }
+        }
+
+        return damage;
+    }
+
+    /// <summary>The stored sweep (cached once read), or null when it does not exist.</summary>
+    /// <exception cref="StoreException">Its definition is damaged.</exception>
     private async Task<StoredSweep?> LoadSweepAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var (stored, damage) = await ReadSweepAsync(sweepId, cancellationToken);
+        return damage is null ? stored : throw Unreadable(damage);
+    }
+
+    private static StoreException Unreadable(StoreDamage damage) => new(
+        $"sweep '{damage.SweepId}' cannot be read: {damage.Location} is damaged ({damage.Reason}); submit its grid again to rebuild it",
+        damage.Location,
+        "submit the sweep's grid again");
+
+    /// <summary>The stored sweep, or why its definition is damaged; both null when it does not exist.</summary>
+    private async Task<(StoredSweep? Sweep, StoreDamage? Damage)> ReadSweepAsync(string sweepId, CancellationToken cancellationToken)
     {
         if (_sweeps.TryGetValue(sweepId, out var cached))
         {
-            return cached;
+            return (cached, null);
         }
 
-        var content = await SealedFile.ReadAsync(SweepPath(sweepId), cancellationToken);
-        if (content is null)
+        var path = SweepPath(sweepId);
+        try
         {
-            return null;
+            var content = await SealedFile.ReadAsync(path, cancellationToken);
+            if (content is null)
+            {
+                return (null, null);
+            }
+
+            var definition = JsonSerializer.Deserialize<SweepDefinition>(content.Payload, StorageCodec.Json)
+                ?? throw new InvalidDataException($"{path}: empty sweep definition.");
+            return (_sweeps.GetOrAdd(sweepId, new StoredSweep(definition)), null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (null, new StoreDamage(StoreDamageKind.Sweep, sweepId, null, path, Reason(e, path)));
+        }
+    }
+
+    /// <summary>The trial's status document, or why it is damaged; both null when there is none yet.</summary>
+    private async Task<(TrialStatusDocument? Status, string? Damage)> ReadStatusAsync(string trialId, CancellationToken cancellationToken)
+    {
+        var path = StatusPath(trialId);
+        try
+        {
+            var content = await SealedFile.ReadAsync(path, cancellationToken);
+            return content is null
+                ? (null, null)
+                : (JsonSerializer.Deserialize<TrialStatusDocument>(content.Payload, StorageCodec.Json) ?? throw new InvalidDataException($"{path}: empty status document."), null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (null, Reason(e, path));
+        }
+    }
+
+    /// <summary>
+    /// The JSON section of the trial's result, or why it is damaged; both null when it has none. With
+    /// <paramref name="whole"/> both sections are verified (status, damage, repair); without, only the JSON one
+    /// (leaderboard rows and errors, which must stay fast; the CLI drops rows that the damage listing names).
+    /// </summary>
+    private async Task<(ResultDocument? Document, string? Damage)> ReadResultDocumentAsync(string trialId, CancellationToken cancellationToken, bool whole = true)
+    {
+        var path = ResultPath(trialId);
+        try
+        {
+            return (whole ? await ResultFile.ReadVerifiedDocumentAsync(path, cancellationToken) : await ResultFile.ReadDocumentAsync(path, cancellationToken), null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (null, Reason(e, path));
+        }
+    }
+
+    /// <summary>The whole verified result, or why it is damaged; both null when it has none.</summary>
+    private async Task<(TrialResultRecord? Result, string? Damage)> ReadResultAsync(string trialId, CancellationToken cancellationToken)
+    {
+        var path = ResultPath(trialId);
+        try
+        {
+            return (await ResultFile.ReadAsync(path, cancellationToken), null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (null, Reason(e, path));
+        }
+    }
+
+    /// <summary>Rewrites a damaged status file from what is intact: the result if there is one, else the newest good checkpoint.</summary>
+    private async Task<TrialStatusDocument> RebuildStatusAsync(string trialId, ResultDocument? result, string damage, CancellationToken cancellationToken)
+    {
+        TrialStatusDocument status;
+        string from;
+        if (result is not null)
+        {
+            status = new TrialStatusDocument(result.Row.Status, result.Row.Steps);
+            from = $"its result ({result.Row.Status.ToString().ToLowerInvariant()} at step {result.Row.Steps})";
+        }
+        else if (await NewestCheckpointStepAsync(trialId, cancellationToken) is { } step)
+        {
+            status = new TrialStatusDocument(TrialStatus.Pending, step);
+            from = $"its checkpoint at step {step} (pending)";
+        }
+        else
+        {
+            status = new TrialStatusDocument(TrialStatus.Pending, 0);
+            from = "nothing intact: pending from step 0";
         }
 
-        var definition = JsonSerializer.Deserialize<SweepDefinition>(content.Payload, StorageCodec.Json)
-            ?? throw new InvalidDataException($"{SweepPath(sweepId)}: empty sweep definition.");
-        return _sweeps.GetOrAdd(sweepId, new StoredSweep(definition));
+        try
+        {
+            using var held = await LockAsync(trialId, cancellationToken);
+            await WriteStatusAsync(trialId, status.Status, status.Steps, cancellationToken);
+            StoreRepairs.Report($"repaired {StatusPath(trialId)} ({damage}): rebuilt from {from}");
+        }
+        catch (StoreException e)
+        {
+            StoreRepairs.Report($"{StatusPath(trialId)} is damaged ({damage}); read as rebuilt from {from}, but not rewritten: {e.Message}");
+        }
+
+        return status;
+    }
+
+    private async Task<int?> NewestCheckpointStepAsync(string trialId, CancellationToken cancellationToken) =>
+        (await LoadCheckpointAsync(trialId, cancellationToken))?.Step;
+
+    /// <summary>Every result intact under the sweep's id must be one of the new definition's trials as configured.</summary>
+    private async Task RequireResultsMatchAsync(SweepDefinition sweep, StoreDamage damage, CancellationToken cancellationToken)
+    {
+        foreach (var trial in sweep.Trials)
+        {
+            if ((await ReadResultDocumentAsync(trial.TrialId, cancellationToken)).Document is not { } document)
+            {
+                continue;
+            }
+
+            try
+            {
+                ResultValidation.MatchesTrial(document.Row, trial.SweepId, trial.Dataset.Name, trial.Architecture, trial.Filters, trial.LearningRate, trial.Seed);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SweepConflictException(
+                    $"sweep '{sweep.SweepId}': {damage.Location} is damaged ({damage.Reason}) and the grid submitted does not match its stored results ({e.Message}); submit it under a new name");
+            }
+
+            if (document.Row.Steps > trial.Training.Steps)
+            {
+                throw new SweepConflictException(
+                    $"sweep '{sweep.SweepId}': {damage.Location} is damaged ({damage.Reason}) and trial {trial.TrialId} has a stored result of {document.Row.Steps} steps, more than the {trial.Training.Steps} the grid submitted asks for; submit it under a new name");
+            }
+        }
     }
 
     private async Task WriteStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new TrialStatusDocument(status, steps), StorageCodec.Json);
-        await SealedFile.WriteAsync(StatusPath(trialId), steps, DateTimeOffset.UtcNow, json, overwrite: true, cancellationToken);
+        await WriteAsync(() => SealedFile.WriteAsync(StatusPath(trialId), steps, DateTimeOffset.UtcNow, json, overwrite: true, cancellationToken), StatusPath(trialId));
     }
+
+    /// <summary>Runs a write of <paramref name="path"/>; a file-system refusal becomes one line naming the file and the store.</summary>
+    private async Task<bool> WriteAsync(Func<Task<bool>> write, string path)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StoreDirectory.WriteFailed(RootDirectory, path, e);
+        }
+    }
+
+    private void CreateDirectory(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StoreDirectory.WriteFailed(RootDirectory, path, e);
+        }
+    }
+
+    private IEnumerable<string> SweepIds() => Directory.EnumerateDirectories(_sweepsDirectory).Select(d => Path.GetFileName(d)!);
+
+    /// <summary>A stored file that fails its checksum, is cut short, or does not decode: damage, not a bug.</summary>
+    private static bool IsDamage(Exception e) => e is InvalidDataException or JsonException or EndOfStreamException;
+
+    /// <summary>Why a file is damaged, without repeating its path (and without a .NET type name).</summary>
+    private static string Reason(Exception e, string path) => e switch
+    {
+        JsonException => "its contents do not decode",
+        EndOfStreamException => "truncated",
+        _ when e.Message.StartsWith(path + ": ", StringComparison.Ordinal) => e.Message[(path.Length + 2)..].TrimEnd('.'),
+        _ => e.Message.TrimEnd('.'),
+    };
 
     /// <summary>The trial's spec, its directory created; throws if no stored sweep lists the trial.</summary>
     private async Task<TrialSpec> RequireTrialAsync(string trialId, CancellationToken cancellationToken)
     {
         var spec = await FindTrialAsync(trialId, cancellationToken)
             ?? throw new KeyNotFoundException($"Trial '{trialId}' is not part of any sweep in {RootDirectory}.");
-        Directory.CreateDirectory(TrialDirectory(trialId));
+        CreateDirectory(TrialDirectory(trialId));
         return spec;
     }
 
@@ -353,16 +665,16 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         {
             var candidate = trialId[..dot];
             if (candidate is not "." and not ".."
-                && await LoadSweepAsync(candidate, cancellationToken) is { } stored
+                && (await ReadSweepAsync(candidate, cancellationToken)).Sweep is { } stored
                 && stored.Trials.TryGetValue(trialId, out var spec))
             {
                 return spec;
             }
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(_sweepsDirectory))
+        foreach (var sweepId in SweepIds())
         {
-            if (await LoadSweepAsync(Path.GetFileName(directory), cancellationToken) is { } stored
+            if ((await ReadSweepAsync(sweepId, cancellationToken)).Sweep is { } stored
                 && stored.Trials.TryGetValue(trialId, out var spec))
             {
                 return spec;

@@ -63,6 +63,9 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         RetryAsync("read the study report", ct => inner.GetStudyAsync(sweepId, ct), cancellationToken);
 
+    public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
+        RetryAsync("check the store for damage", ct => inner.GetDamageAsync(sweepId, ct), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (inner is IAsyncDisposable disposable)

@@ -32,15 +32,16 @@ internal static partial class StorageCodec
         }
     }
 
-    /// <summary>Throws unless <paramref name="id"/> is a non-empty safe file name ([A-Za-z0-9_.-], not "." or "..").</summary>
+    /// <summary>Throws <see cref="StoreException"/> (ids come from users) unless <paramref name="id"/> is a non-empty safe file name ([A-Za-z0-9_.-], not "." or "..").</summary>
     public static void ValidateId(string id, string what)
     {
         ArgumentNullException.ThrowIfNull(id);
         if (id.Length == 0 || id.Length > 200 || !SafeId().IsMatch(id) || id is "." or "..")
         {
-            throw new ArgumentException(
-                $"Invalid {what} '{id}': ids must be 1–200 characters from [A-Za-z0-9_.-] (and not '.' or '..'), so they are safe file names.",
-                what);
+            throw new StoreException(
+                $"invalid {what} '{id}': ids are 1–200 characters from [A-Za-z0-9_.-] (and not '.' or '..'), so they are safe file names",
+                id,
+                "1–200 characters from A-Z a-z 0-9 _ . -");
         }
     }
 

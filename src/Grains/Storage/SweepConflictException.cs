@@ -1,4 +1,6 @@
+using Sweep.Model;
+
 namespace Sweep.Grains.Storage;
 
 /// <summary>A sweep id already exists with a different grid.</summary>
-public sealed class SweepConflictException(string message) : Exception(message);
+public sealed class SweepConflictException(string message) : SweepUserException(message);

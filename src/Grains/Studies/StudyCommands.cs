@@ -44,6 +44,18 @@ public static class StudyCommands
         if (report is null)
         {
             (report, results) = await StoredStudy.ComputeAsync(store, sweep, cancellationToken);
+            if (finished && report.Complete)
+            {
+                // The stored report was missing, stale or damaged: store the one just computed, if the store lets us.
+                try
+                {
+                    await store.SaveStudyAsync(sweepId, report.ToJson(), cancellationToken);
+                }
+                catch (StoreException e)
+                {
+                    await stderr.WriteLineAsync($"sweep: the recomputed study was not stored: {e.Message}");
+                }
+            }
         }
         else if (format == "md" && outDir is not null)
         {
@@ -56,7 +68,7 @@ public static class StudyCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync($"sweep: cannot write the report to '{outDir}': {e.Message}");
+            await stderr.WriteLineAsync($"sweep: --out: cannot write the report to '{outDir}' ({e.Message.TrimEnd('.')}); give --out a directory you can write to");
             return 1;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)

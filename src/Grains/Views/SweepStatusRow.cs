@@ -2,7 +2,10 @@ using Sweep.Grains.Contracts;
 
 namespace Sweep.Grains.Views;
 
-/// <summary>One sweep's counts as <c>sweep status</c> prints them and the dashboard's <c>/api/sweeps</c> serves them (JSON: camelCase).</summary>
+/// <summary>
+/// One sweep's counts as <c>sweep status</c> prints them and the dashboard's <c>/api/sweeps</c> serves them (JSON: camelCase). <c>Damaged</c>: trials whose result
+/// fails its checksum; they count as unfinished (a resubmit reruns them) but not as pending.
+/// </summary>
 public sealed record SweepStatusRow(
     string SweepId,
     string State,
@@ -13,17 +16,29 @@ public sealed record SweepStatusRow(
     int Completed,
     int Diverged,
     int Failed,
-    int Cancelled)
+    int Cancelled,
+    int Damaged)
 {
-    public static SweepStatusRow From(SweepDefinition sweep, IReadOnlyDictionary<string, (TrialStatus Status, int Steps)> statuses)
+    /// <summary>The row of <paramref name="sweep"/> from the store's statuses and its damaged results.</summary>
+    public static async Task<SweepStatusRow> ReadAsync(Sweep.Grains.Storage.ISweepStore store, SweepDefinition sweep, CancellationToken cancellationToken)
+    {
+        var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
+        var damaged = (await store.GetDamageAsync(sweep.SweepId, cancellationToken))
+            .Where(d => d.Kind == Sweep.Grains.Storage.StoreDamageKind.Result).Select(d => d.TrialId!).ToHashSet(StringComparer.Ordinal);
+        return From(sweep, statuses, damaged);
+    }
+
+    public static SweepStatusRow From(SweepDefinition sweep, IReadOnlyDictionary<string, (TrialStatus Status, int Steps)> statuses, IReadOnlySet<string> damagedTrials)
     {
         var counts = sweep.Trials
+            .Where(t => !damagedTrials.Contains(t.TrialId))
             .Select(t => statuses.TryGetValue(t.TrialId, out var s) ? s.Status : TrialStatus.Pending)
             .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         int Count(TrialStatus s) => counts.GetValueOrDefault(s);
-        var unfinished = Count(TrialStatus.Pending) + Count(TrialStatus.Running);
+        var damaged = sweep.Trials.Count(t => damagedTrials.Contains(t.TrialId));
+        var unfinished = Count(TrialStatus.Pending) + Count(TrialStatus.Running) + damaged;
         var state = unfinished == 0 ? "finished" : Count(TrialStatus.Running) > 0 ? "running" : "pending";
         return new(sweep.SweepId, state, sweep.CreatedAt, sweep.Trials.Length, Count(TrialStatus.Pending), Count(TrialStatus.Running),
-            Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled));
+            Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled), damaged);
     }
 }

@@ -44,9 +44,26 @@ internal sealed class ByteRegion
                 return new ByteRegion(path, System.IO.File.ReadAllBytes(path)) { BigEndian = bigEndian };
             }
             using var file = System.IO.File.OpenRead(path);
+            Span<byte> signature = stackalloc byte[2];
+            if (file.ReadAtLeast(signature, 2, throwOnEndOfStream: false) < 2 || signature[0] != 0x1F || signature[1] != 0x8B)
+            {
+                throw new DatasetException(
+                    $"{path}: not a gzip file (a .gz file starts with the bytes 1f 8b); give the file its name without .gz if it is not compressed, or compress it with gzip");
+            }
+            file.Position = 0;
             using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
             using var memory = new MemoryStream();
             gzip.CopyTo(memory);
+            // A gzip stream cut short can end without an error: its trailer (the last 4 bytes) must give the size.
+            Span<byte> trailer = stackalloc byte[4];
+            file.Position = Math.Max(0, file.Length - 4);
+            file.ReadExactly(trailer);
+            var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            if (file.Length < 18 || expected != (uint)memory.Length)
+            {
+                throw new DatasetException(
+                    $"{path}: the gzip stream is truncated or corrupt: it decompresses to {memory.Length} bytes but its trailer says {expected}; download or compress the file again");
+            }
             return new ByteRegion(path, memory.ToArray()) { BigEndian = bigEndian };
         }
         catch (InvalidDataException error)

@@ -81,6 +81,7 @@ public static class SyntheticDatasets
     /// to grey (BT.601 luma). CIFAR-10 files hold 3×32×32 images and at most 50 000 training images: ImageSize must
     /// be 32 (no resampling, so what is written is exactly what was generated). SVHN files keep the generated size.
     /// </summary>
+    /// <remarks>Every setting is checked and the images generated before <paramref name="directory"/> is created.</remarks>
     public static void WriteFiles(SyntheticDatasetSource source, DatasetFormat format, string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -102,6 +103,7 @@ public static class SyntheticDatasets
             }
         }
         var pair = Generate(settings);
+        Directory.CreateDirectory(directory);
         switch (format)
         {
             case DatasetFormat.Mnist:

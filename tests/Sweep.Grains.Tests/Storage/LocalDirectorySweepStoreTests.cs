@@ -64,20 +64,111 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
     }
 
     [Fact]
-    public async Task CorruptResultFile_IsReportedWithItsPath()
+    public async Task CorruptResultFile_IsListedAsDamagedWithItsPath_AndReadsAsNoResult()
     {
         var sweep = StoreTestData.Sweep("alpha");
         await Store.CreateSweepAsync(sweep, Ct);
         await Store.SaveResultAsync(StoreTestData.Result(sweep.Trials[0], seed: 1), Ct);
+        await Store.SaveResultAsync(StoreTestData.Result(sweep.Trials[1], seed: 2), Ct);
         var path = Path.Combine(_root.Path, "trials", sweep.Trials[0].TrialId, "result.bin");
         var bytes = await File.ReadAllBytesAsync(path, Ct);
         bytes[^10] ^= 0xFF;
         await File.WriteAllBytesAsync(path, bytes, Ct);
+        var store = new LocalDirectorySweepStore(_root.Path);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Store.GetResultAsync(sweep.Trials[0].TrialId, Ct));
+        var damage = Assert.Single(await store.GetDamageAsync(null, Ct));
 
-        Assert.Contains(path, error.Message);
-        Assert.Contains("checksum", error.Message);
+        Assert.Equal((StoreDamageKind.Result, sweep.Trials[0].TrialId, path), (damage.Kind, damage.TrialId, damage.Location));
+        Assert.Contains("checksum", damage.Reason);
+        Assert.Null(await store.GetResultAsync(sweep.Trials[0].TrialId, Ct));
+        Assert.Equal([sweep.Trials[1].TrialId], (await store.GetResultsAsync("alpha", Ct)).Select(r => r.Row.TrialId));
+        Assert.Equal(TrialStatus.Pending, (await store.GetTrialStatusesAsync("alpha", Ct))[sweep.Trials[0].TrialId].Status);
+        var predictions = await Assert.ThrowsAsync<StoreException>(() => store.GetPredictionsAsync(sweep.Trials[0].TrialId, PredictionSplit.Test, Ct));
+        Assert.Contains(path, predictions.Message);
+    }
+
+    [Fact]
+    public async Task DamagedResult_IsReplacedByTheRerunsResult_AndKeptAside()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var trial = sweep.Trials[0];
+        await Store.SaveResultAsync(StoreTestData.Result(trial, seed: 1), Ct);
+        var path = Path.Combine(_root.Path, "trials", trial.TrialId, "result.bin");
+        await File.WriteAllBytesAsync(path, (await File.ReadAllBytesAsync(path, Ct))[..100], Ct);
+        var store = new LocalDirectorySweepStore(_root.Path);
+        var rerun = StoreTestData.Result(trial, seed: 1);
+
+        Assert.True(await store.SaveResultAsync(rerun, Ct));
+
+        StoreTestData.AssertSame(rerun, await new LocalDirectorySweepStore(_root.Path).GetResultAsync(trial.TrialId, Ct));
+        Assert.True(File.Exists(path + ".damaged"));
+        Assert.Empty(await store.GetDamageAsync("alpha", Ct));
+        Assert.False(await store.SaveResultAsync(StoreTestData.Result(trial, seed: 2), Ct));
+    }
+
+    [Fact]
+    public async Task DamagedStatusFile_IsRebuiltFromTheNewestGoodCheckpoint()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var trial = sweep.Trials[0];
+        await Store.SaveCheckpointAsync(trial.TrialId, 30, new byte[] { 1, 2, 3 }, Ct);
+        await Store.SetTrialStatusAsync(trial.TrialId, TrialStatus.Running, 35, Ct);
+        var statusPath = Path.Combine(_root.Path, "trials", trial.TrialId, "status.swf");
+        await File.WriteAllTextAsync(statusPath, "not a status", Ct);
+        using var said = new StringWriter();
+        using var repairs = StoreRepairs.To(said);
+
+        var statuses = await new LocalDirectorySweepStore(_root.Path).GetTrialStatusesAsync("alpha", Ct);
+
+        Assert.Equal((TrialStatus.Pending, 30), statuses[trial.TrialId]);
+        Assert.Contains($"repaired {statusPath}", said.ToString());
+        Assert.Empty(await new LocalDirectorySweepStore(_root.Path).GetDamageAsync("alpha", Ct));
+    }
+
+    [Fact]
+    public async Task DamagedSweepFile_HidesOnlyThatSweep_AndTheSameGridRebuildsIt()
+    {
+        var alpha = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(alpha, Ct);
+        await Store.CreateSweepAsync(StoreTestData.Sweep("beta"), Ct);
+        await Store.SaveResultAsync(StoreTestData.Result(alpha.Trials[0], seed: 1), Ct);
+        var sweepPath = Path.Combine(_root.Path, "sweeps", "alpha", "sweep.swf");
+        await File.WriteAllBytesAsync(sweepPath, [], Ct);
+        var store = new LocalDirectorySweepStore(_root.Path);
+
+        Assert.Equal(["beta"], (await store.ListSweepsAsync(Ct)).Select(s => s.SweepId));
+        Assert.Equal(StoreDamageKind.Sweep, Assert.Single(await store.GetDamageAsync(null, Ct)).Kind);
+        Assert.Null(await store.GetSweepAsync("alpha", Ct));
+        Assert.Contains(sweepPath, Assert.Single(await store.GetDamageAsync("alpha", Ct)).Location);
+
+        Assert.Equal(alpha.GridHash, (await store.CreateSweepAsync(alpha, Ct)).GridHash);
+        Assert.Equal(2, (await new LocalDirectorySweepStore(_root.Path).ListSweepsAsync(Ct)).Count);
+        Assert.NotNull(await new LocalDirectorySweepStore(_root.Path).GetResultAsync(alpha.Trials[0].TrialId, Ct));
+    }
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("under-file")]
+    [InlineData("proc")]
+    public void AStoreDirectoryThatCannotBeOne_IsOneLineNamingItAndTheFix(string kind)
+    {
+        var file = Path.Combine(_root.Path, "plain");
+        File.WriteAllText(file, "x");
+        var root = kind switch
+        {
+            "file" => file,
+            "under-file" => Path.Combine(file, "store"),
+            "proc" => "/proc/sweep-store",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var error = Assert.Throws<StoreException>(() => new LocalDirectorySweepStore(root));
+
+        Assert.Contains($"'{root}'", error.Message);
+        Assert.Contains("--store DIR", error.Message);
+        Assert.DoesNotContain(Environment.NewLine, error.Message);
     }
 
     [Fact]

@@ -31,6 +31,26 @@ public sealed class PostgresSweepStoreTests(PostgresServer server) : SweepStoreC
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), reader.GetFieldValue<byte[]>(1));
     }
 
+    [Fact]
+    public async Task ASweepRowWhoseDefinitionDoesNotDecode_IsListedAsDamaged_AndHidesNoOtherSweep()
+    {
+        await Store.CreateSweepAsync(StoreTestData.Sweep("alpha"), Ct);
+        await Store.CreateSweepAsync(StoreTestData.Sweep("beta"), Ct);
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new NpgsqlCommand("UPDATE sweeps SET definition = '{\"sweepId\": [1, 2]' WHERE sweep_id = 'alpha'", connection);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+
+        Assert.Equal(["beta"], (await Store.ListSweepsAsync(Ct)).Select(s => s.SweepId));
+        var damage = Assert.Single(await Store.GetDamageAsync(null, Ct));
+        Assert.Equal((StoreDamageKind.Sweep, "alpha"), (damage.Kind, damage.SweepId));
+        Assert.Empty(await Store.GetDamageAsync("beta", Ct));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.GetSweepAsync("alpha", Ct));
+        Assert.Contains("'alpha'", error.Message);
+    }
+
     protected override async Task<ISweepStore> CreateStoreAsync()
     {
         _connectionString = await server.CreateMigratedDatabaseAsync(Ct);

@@ -88,6 +88,21 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
         Assert.Null(await Store.GetPredictionsAsync("nothing.trial", PredictionSplit.Test, Ct));
     }
 
+    [Fact]
+    public async Task AHealthyStore_ReportsNoDamage()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        await Store.SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Running, 5, Ct);
+        await Store.SaveResultAsync(StoreTestData.Result(sweep.Trials[0], seed: 1), Ct);
+        await Store.SaveStudyAsync("alpha", "{}", Ct);
+
+        Assert.Empty(await Store.GetDamageAsync(null, Ct));
+        Assert.Empty(await Store.GetDamageAsync("alpha", Ct));
+        Assert.Empty(await Store.GetDamageAsync("absent", Ct));
+        await Assert.ThrowsAsync<StoreException>(() => Store.GetDamageAsync("../x", Ct));
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("a/b")]
@@ -96,9 +111,9 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
     [InlineData("space here")]
     public async Task UnsafeIds_AreRejectedWithTheAllowedCharacters(string id)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.LoadCheckpointAsync(id, Ct));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.LoadCheckpointAsync(id, Ct));
         Assert.Contains("[A-Za-z0-9_.-]", error.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.CreateSweepAsync(StoreTestData.Sweep("ok") with { SweepId = id }, Ct));
+        await Assert.ThrowsAsync<StoreException>(() => Store.CreateSweepAsync(StoreTestData.Sweep("ok") with { SweepId = id }, Ct));
     }
 
     [Fact]

@@ -83,4 +83,8 @@ internal sealed class InMemorySweepStore : ISweepStore
 
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_studies.GetValueOrDefault(sweepId));
+
+    /// <summary>Nothing in memory can fail a checksum.</summary>
+    public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<StoreDamage>>([]);
 }

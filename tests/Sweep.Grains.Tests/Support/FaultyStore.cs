@@ -52,6 +52,9 @@ public sealed class FaultyStore(ISweepStore inner, StoreFaults faults) : ISweepS
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetStudyAsync), () => inner.GetStudyAsync(sweepId, cancellationToken));
 
+    public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
+        Call(nameof(GetDamageAsync), () => inner.GetDamageAsync(sweepId, cancellationToken));
+
     private Task<T> Call<T>(string operation, Func<Task<T>> call)
     {
         faults.Check(operation);

@@ -50,6 +50,21 @@ internal static class ResultFile
         return Deserialize(json, path);
     }
 
+    /// <summary>The JSON section (row and evaluations), after both sections' checksums are verified.</summary>
+    public static async Task<ResultDocument?> ReadVerifiedDocumentAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = OpenOrNull(path);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        var header = await ReadHeaderAsync(stream, path, cancellationToken);
+        var json = await ReadSectionAsync(stream, header.JsonLength, header.JsonHash, path, "JSON", cancellationToken);
+        await ReadSectionAsync(stream, header.BinaryLength, header.BinaryHash, path, "binary", cancellationToken);
+        return Deserialize(json, path);
+    }
+
     /// <summary>The whole result, both sections verified.</summary>
     public static async Task<TrialResultRecord?> ReadAsync(string path, CancellationToken cancellationToken)
     {
@@ -71,7 +86,7 @@ internal static class ResultFile
         return new TrialResultRecord(document.Row, curve, document.Train, document.Dev, document.Test, dev, test, document.Error);
     }
 
-    /// <summary>One split's predictions, verified.</summary>
+    /// <summary>One split's predictions; both sections verified, so a result damaged anywhere yields none.</summary>
     public static async Task<Predictions?> ReadPredictionsAsync(string path, PredictionSplit split, CancellationToken cancellationToken)
     {
         await using var stream = OpenOrNull(path);
@@ -81,7 +96,7 @@ internal static class ResultFile
         }
 
         var header = await ReadHeaderAsync(stream, path, cancellationToken);
-        stream.Seek(header.JsonLength, SeekOrigin.Current);
+        await ReadSectionAsync(stream, header.JsonLength, header.JsonHash, path, "JSON", cancellationToken);
         var binary = await ReadSectionAsync(stream, header.BinaryLength, header.BinaryHash, path, "binary", cancellationToken);
         var offset = 0;
         ReadBlock(binary, ref offset);
@@ -134,7 +149,7 @@ internal static class ResultFile
         await stream.ReadExactlyAsync(section, cancellationToken);
         if (!SHA256.HashData(section).AsSpan().SequenceEqual(expected))
         {
-            throw new InvalidDataException($"{path}: SHA-256 checksum mismatch in the {what} section (the file is corrupt).");
+            throw new InvalidDataException($"{path}: SHA-256 checksum mismatch in the {what} section: the file is corrupt.");
         }
 
         return section;

@@ -61,7 +61,7 @@ internal static class SealedFile
         hash.AppendData(bytes.AsSpan(HeaderBytes + HashBytes));
         if (!hash.GetHashAndReset().AsSpan().SequenceEqual(bytes.AsSpan(HeaderBytes, HashBytes)))
         {
-            throw new InvalidDataException($"{path}: SHA-256 checksum mismatch (the file is corrupt).");
+            throw new InvalidDataException($"{path}: SHA-256 checksum mismatch: the file is corrupt.");
         }
 
         return new SealedContent(

@@ -1,7 +1,9 @@
+using Sweep.Model;
+
 namespace Sweep.Grains.Storage.Postgres;
 
 /// <summary>The database cannot be brought to this build's schema; the message says why and what to do.</summary>
-public sealed class PostgresMigrationException : Exception
+public sealed class PostgresMigrationException : SweepUserException
 {
     public PostgresMigrationException(string message)
         : base(message)
@@ -9,7 +11,7 @@ public sealed class PostgresMigrationException : Exception
     }
 
     public PostgresMigrationException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(message, inner: innerException)
     {
     }
 }

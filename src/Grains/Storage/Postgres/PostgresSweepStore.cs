@@ -112,10 +112,41 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         var sweeps = new List<SweepDefinition>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            sweeps.Add(DeserializeSweep(reader.GetString(0)));
+            // A definition that does not decode is listed by GetDamageAsync, not allowed to hide the others.
+            if (TryDeserializeSweep(reader.GetString(0)) is { } sweep)
+            {
+                sweeps.Add(sweep);
+            }
         }
 
         return sweeps;
+    }
+
+    /// <summary>
+    /// Sweep rows whose definition does not decode. Checkpoint rows carry a SHA-256 and a damaged one is skipped on
+    /// load (the older one, else step 0, is used); the other tables hold typed columns with no checksum of their own.
+    /// </summary>
+    public async Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default)
+    {
+        if (sweepId is not null)
+        {
+            StorageCodec.ValidateId(sweepId, "sweep id");
+        }
+
+        await using var command = _dataSource.CreateCommand("SELECT sweep_id, definition FROM sweeps WHERE @id IS NULL OR sweep_id = @id ORDER BY sweep_id COLLATE \"C\"");
+        command.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = sweepId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var damage = new List<StoreDamage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (TryDeserializeSweep(reader.GetString(1)) is null)
+            {
+                var id = reader.GetString(0);
+                damage.Add(new StoreDamage(StoreDamageKind.Sweep, id, null, $"table sweeps, sweep_id '{id}'", "its definition does not decode"));
+            }
+        }
+
+        return damage;
     }
 
     public async Task SetTrialStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken = default)
@@ -415,7 +446,27 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     {
         await using var command = new NpgsqlCommand("SELECT definition FROM sweeps WHERE sweep_id = @id", connection, transaction);
         command.Parameters.AddWithValue("id", sweepId);
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? DeserializeSweep(json) : null;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
+        {
+            return null;
+        }
+
+        return TryDeserializeSweep(json) ?? throw new StoreException(
+            $"sweep '{sweepId}' cannot be read: its definition in table sweeps of database '{connection.Database}' does not decode; submit its grid under a new name",
+            sweepId,
+            "a sweep whose stored definition decodes");
+    }
+
+    private static SweepDefinition? TryDeserializeSweep(string json)
+    {
+        try
+        {
+            return DeserializeSweep(json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private static SweepDefinition DeserializeSweep(string json) =>
