@@ -79,7 +79,7 @@ public static class SweepCli
         }
         catch (Npgsql.NpgsqlException ex)
         {
-            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(ex.Message)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
+            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(ex.Message)} (check --cluster, --cluster-file, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
             return 1;
         }
         catch (Exception ex) when (IsUserError(ex))
@@ -125,7 +125,7 @@ public static class SweepCli
     private static bool IsUserError(Exception ex) => ex is CliException or SweepConflictException or DatasetException
         or ArchitectureException or CheckpointException or KeyNotFoundException or FileNotFoundException
         or DirectoryNotFoundException or UnauthorizedAccessException or Sweep.Grains.Storage.Postgres.PostgresMigrationException
-        or Sweep.Grains.Hosting.StoreInUseException;
+        or Sweep.Grains.Hosting.StoreInUseException or Sweep.Grains.Hosting.SweepConfigurationException;
 
     /// <summary>A message on one line: line breaks and runs of blanks become single spaces.</summary>
     internal static string OneLine(string message) =>
