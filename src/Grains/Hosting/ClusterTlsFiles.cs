@@ -74,7 +74,7 @@ public sealed record ClusterTlsFiles(string CertificateFile, string KeyFile, str
         var credentials = new ClusterCredentials(this, certificate, authorities);
         if (credentials.Verify(certificate, requiredUsages: null) is { } problem)
         {
-            throw new SweepConfigurationException($"{CertificateName} {CertificateFile} ({certificate.Subject}) is not signed by a CA in {CaName} {CaFile}: {problem}");
+            throw new SweepConfigurationException($"{CertificateName} {CertificateFile} ('{certificate.Subject}') fails verification against the CA(s) in {CaName} {CaFile}: {problem}");
         }
         if (!AllowsUsage(certificate, ClusterCredentials.ClientAuthentication))
         {
