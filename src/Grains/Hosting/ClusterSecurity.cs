@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Orleans.Connections.Security;
 using Orleans.Messaging;
 
@@ -22,7 +23,10 @@ public static class ClusterSecurity
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the probe waits for a refusal after its handshake (TLS 1.3 servers judge the client's certificate then).</summary>
-    private static readonly TimeSpan RefusalWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RefusalWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>Orleans' membership status of a silo that is up (SiloStatus.Active).</summary>
+    private const int ActiveStatus = 3;
 
     public static ISiloBuilder UseSweepTls(this ISiloBuilder builder, ClusterCredentials credentials)
     {
@@ -64,6 +68,37 @@ public static class ClusterSecurity
     }
 
     /// <summary>
+    /// Before a silo with TLS joins: whether the cluster's active silos refuse its certificate, as a one-line
+    /// message, or null. Orleans would let such a silo start; its peers would declare it dead and it would stop with
+    /// a fatal error a minute later. Probes the silo ports of up to three active members at once.
+    /// </summary>
+    public static async Task<string?> ExplainSiloRefusalAsync(string connectionString, string clusterId, ClusterCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var members = new List<IPEndPoint>();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            // The Orleans membership table (migration 0003), read as the AdoNet clustering provider writes it.
+            await using var query = new NpgsqlCommand(
+                "SELECT address, port FROM orleansmembershiptable WHERE deploymentid = @cluster AND status = @active ORDER BY iamalivetime DESC LIMIT 3",
+                connection);
+            query.Parameters.AddWithValue("cluster", clusterId);
+            query.Parameters.AddWithValue("active", ActiveStatus);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (IPAddress.TryParse(reader.GetString(0), out var address))
+                {
+                    members.Add(new IPEndPoint(address, reader.GetInt32(1)));
+                }
+            }
+        }
+        var probes = await Task.WhenAll(members.Select(m => ProbeAsync(m, credentials, "silo", cancellationToken)));
+        return probes.FirstOrDefault(p => p is not null);
+    }
+
+    /// <summary>
     /// Whether TLS is why a client cannot connect, as a one-line message naming the setting to fix, or null when
     /// the gateways do not show a TLS problem. Probes the gateways in the membership table with the client's own
     /// credentials (or none).
@@ -92,7 +127,7 @@ public static class ClusterSecurity
             {
                 continue;
             }
-            if (await ProbeAsync(new IPEndPoint(address, uri.Port), credentials, cancellationToken) is { } explanation)
+            if (await ProbeAsync(new IPEndPoint(address, uri.Port), credentials, "client", cancellationToken) is { } explanation)
             {
                 return explanation;
             }
@@ -100,14 +135,17 @@ public static class ClusterSecurity
         return null;
     }
 
-    private static async Task<string?> ProbeAsync(IPEndPoint gateway, ClusterCredentials? credentials, CancellationToken cancellationToken)
+    /// <param name="endpoint">A gateway or silo port of a member.</param>
+    /// <param name="credentials">What this process would connect with; null: no TLS.</param>
+    /// <param name="role">"client" or "silo", for the message.</param>
+    private static async Task<string?> ProbeAsync(IPEndPoint endpoint, ClusterCredentials? credentials, string role, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
-        using var tcp = new TcpClient(gateway.AddressFamily);
+        using var tcp = new TcpClient(endpoint.AddressFamily);
         try
         {
-            await tcp.ConnectAsync(gateway, timeout.Token);
+            await tcp.ConnectAsync(endpoint, timeout.Token);
         }
         catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -133,7 +171,7 @@ public static class ClusterSecurity
         });
         var options = new SslClientAuthenticationOptions
         {
-            TargetHost = gateway.Address.ToString(),
+            TargetHost = endpoint.Address.ToString(),
             ClientCertificates = credentials is null ? null : new X509CertificateCollection { credentials.Certificate },
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
@@ -148,7 +186,7 @@ public static class ClusterSecurity
         {
             refused = true;
         }
-        return Explain(gateway, credentials, serverCertificate, serverProblem, refused);
+        return Explain(endpoint, credentials, role, serverCertificate, serverProblem, refused);
     }
 
     private static async Task<bool> IsRefusedAfterHandshakeAsync(SslStream tls, CancellationToken cancellationToken)
@@ -171,20 +209,20 @@ public static class ClusterSecurity
         }
     }
 
-    private static string? Explain(IPEndPoint gateway, ClusterCredentials? credentials, X509Certificate2? serverCertificate, string? serverProblem, bool refused)
+    private static string? Explain(IPEndPoint endpoint, ClusterCredentials? credentials, string role, X509Certificate2? serverCertificate, string? serverProblem, bool refused)
     {
         if (credentials is null)
         {
             return serverCertificate is null
                 ? null
-                : $"the cluster requires TLS client certificates and this client has none; pass --tls-cert, --tls-key and --tls-ca " +
+                : $"the cluster requires TLS client certificates and this {role} has none; pass --tls-cert, --tls-key and --tls-ca " +
                   $"(or set ${ClusterTlsFiles.CertificateVariable}, ${ClusterTlsFiles.KeyVariable}, ${ClusterTlsFiles.CaVariable})";
         }
         var files = credentials.Files;
         if (serverCertificate is null)
         {
             return refused
-                ? $"the gateway at {gateway} does not answer TLS, but this client was given {files.CertificateName}; start the silos with TLS too, or connect without it"
+                ? $"the cluster's port {endpoint} does not answer TLS, but this {role} was given {files.CertificateName}; start the silos with TLS too, or connect without it"
                 : null;
         }
         if (serverProblem is not null)
@@ -192,7 +230,7 @@ public static class ClusterSecurity
             return $"the cluster's TLS certificate {ClusterCredentials.Describe(serverCertificate)} is not signed by a CA in {files.CaName} {files.CaFile} ({serverProblem}); check {files.CaName}";
         }
         return refused
-            ? $"the cluster refused this client's TLS certificate {ClusterCredentials.Describe(credentials.Certificate)} (check {files.CertificateName}/{files.CaName}: it must be signed by the cluster's CA)"
+            ? $"the cluster refused this {role}'s TLS certificate {ClusterCredentials.Describe(credentials.Certificate)} (check {files.CertificateName}/{files.CaName}: it must be signed by the cluster's CA)"
             : null;
     }
 }

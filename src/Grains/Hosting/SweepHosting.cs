@@ -96,11 +96,17 @@ public static class SweepHosting
     /// <see cref="StoreLock"/> until the host is disposed.
     /// </summary>
     /// <exception cref="StoreInUseException">Embedded, and another host holds the store.</exception>
+    /// <exception cref="SweepConfigurationException">The TLS files are wrong, or the cluster's silos refuse them.</exception>
     public static async Task<IHost> StartSiloAsync(SweepHostOptions options, CancellationToken cancellationToken)
     {
         if (options.IsCluster)
         {
             await PostgresMigrator.MigrateAsync(options.PostgresConnectionString!, cancellationToken);
+            if (options.Tls is { } tls
+                && await ClusterSecurity.ExplainSiloRefusalAsync(options.PostgresConnectionString!, options.ClusterId, tls.Load(serverAuthentication: true), cancellationToken) is { } refusal)
+            {
+                throw new SweepConfigurationException(refusal);
+            }
             return await BuildAndStartSiloAsync(options, null, cancellationToken);
         }
         var storeLock = StoreLock.Acquire(options.StoreDirectory);

@@ -10,8 +10,8 @@ namespace Sweep.Grains.Tests.Security;
 
 /// <summary>
 /// Mutual TLS for real: two silos and a client with certificates from one CA form a cluster over TCP and run a
-/// sweep, while clients without a certificate, or with one the cluster's CA did not sign, are refused with a line
-/// that says which setting to fix.
+/// sweep, while clients without a certificate, or with one the cluster's CA did not sign, and a silo with such a
+/// certificate, are refused with a line that says which setting to fix.
 /// </summary>
 public sealed class MutualTlsClusterTests(PostgresServer postgres)
 {
@@ -59,7 +59,11 @@ public sealed class MutualTlsClusterTests(PostgresServer postgres)
             Assert.StartsWith("the cluster's TLS certificate 'CN=silo-", foreignCa.Message);
             Assert.Contains($"is not signed by a CA in --tls-ca {other.CaFile}", foreignCa.Message);
 
-            Assert.All(new[] { withoutCertificate, foreignCertificate, foreignCa }, e => Assert.DoesNotContain("Exception", e.Message));
+            var foreignSilo = await Assert.ThrowsAsync<SweepConfigurationException>(
+                () => SweepHosting.StartSiloAsync(options with { Tls = other.Issue("rogue-silo") with { CaFile = bothCas } }, ct));
+            Assert.StartsWith("the cluster refused this silo's TLS certificate 'CN=rogue-silo', issued by 'CN=other-ca' (check --tls-cert/--tls-ca", foreignSilo.Message);
+
+            Assert.All(new[] { withoutCertificate, foreignCertificate, foreignCa, foreignSilo }, e => Assert.DoesNotContain("Exception", e.Message));
             // The refusals did not disturb the members: the sweep goes on and finishes.
             Assert.False((await coordinator.GetSummaryAsync()).IsFinished, "the sweep was still running when the strangers were refused");
             await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(180), "the sweep finishes");
