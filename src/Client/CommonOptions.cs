@@ -23,6 +23,34 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> ClusterFile = new("--cluster-file")
+    {
+        HelpName = "file",
+        Description = $"File holding the connection string, so it stays out of the process list (default: ${ConnectionStringSource.FileVariable})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TlsCertificate = new("--tls-cert")
+    {
+        HelpName = "file",
+        Description = $"PEM certificate this process shows the cluster; turns on mutual TLS (default: ${ClusterTlsFiles.CertificateVariable})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TlsKey = new("--tls-key")
+    {
+        HelpName = "file",
+        Description = $"PEM private key of --tls-cert, unencrypted (default: ${ClusterTlsFiles.KeyVariable})",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> TlsCa = new("--tls-ca")
+    {
+        HelpName = "file",
+        Description = $"PEM certificate(s) of the cluster's CA; peers must be signed by one (default: ${ClusterTlsFiles.CaVariable})",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Show Orleans and host logs on stderr",
@@ -44,21 +72,27 @@ internal static class CommonOptions
     {
         root.Options.Add(Store);
         root.Options.Add(Cluster);
+        root.Options.Add(ClusterFile);
+        root.Options.Add(TlsCertificate);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsCa);
         root.Options.Add(Verbose);
         root.Options.Add(Telemetry);
     }
 
     /// <summary>
-    /// Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set). Embedded, the store
-    /// directory is checked first: one clear line naming it and suggesting --store DIR if it is a file, under a
-    /// file or a system pseudo-filesystem, or — for a command that <paramref name="writes"/> — cannot be written.
+    /// Host options from the common flags (cluster when --cluster, --cluster-file, $SWEEP_POSTGRES or
+    /// $SWEEP_POSTGRES_FILE is set; TLS when --tls-* or $SWEEP_TLS_* are). Embedded, the store directory is checked
+    /// first: one clear line naming it and suggesting --store DIR if it is a file, under a file or a system
+    /// pseudo-filesystem, or — for a command that <paramref name="writes"/> — cannot be written.
     /// </summary>
     public static SweepHostOptions HostOptions(ParseResult parse, bool writes = true)
     {
         var options = new SweepHostOptions
         {
             StoreDirectory = SweepHosting.ResolveStoreDirectory(parse.GetValue(Store)),
-            PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
+            PostgresConnectionString = ConnectionString(parse),
+            Tls = ClusterTlsFiles.Resolve(parse.GetValue(TlsCertificate), parse.GetValue(TlsKey), parse.GetValue(TlsCa)),
             Verbose = parse.GetValue(Verbose),
             TelemetryConsole = parse.GetValue(Telemetry) == "console",
         };
@@ -69,7 +103,21 @@ internal static class CommonOptions
         return options;
     }
 
-    /// <summary>The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise.</summary>
+    /// <summary>
+    /// The connection string a command's own <paramref name="value"/>/<paramref name="file"/> options name, else
+    /// --cluster/--cluster-file, else the environment (see <see cref="ConnectionStringSource"/>); null: embedded.
+    /// </summary>
+    public static string? ConnectionString(ParseResult parse, Option<string?>? value = null, Option<string?>? file = null)
+    {
+        var valueOption = value is not null && parse.GetValue(value) is not null ? value : Cluster;
+        var fileOption = file is not null && parse.GetValue(file) is not null ? file : ClusterFile;
+        return Checked(ConnectionStringSource.Resolve(parse.GetValue(valueOption), parse.GetValue(fileOption), valueOption.Name, fileOption.Name));
+    }
+
+    /// <summary>
+    /// The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise. The parser's
+    /// own message is not repeated: the keyword it quotes can be a piece of a password that holds a ';'.
+    /// </summary>
     public static string? Checked(string? connectionString)
     {
         if (connectionString is null)
@@ -81,12 +129,12 @@ internal static class CommonOptions
             _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
             return connectionString;
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            // Npgsql's message names the keyword ("Couldn't set port"); the parameter suffix .NET adds is noise.
-            var problem = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\s*\(Parameter '[^']*'\)", "").TrimEnd('.');
+            // Npgsql's message quotes the keyword it choked on, which can be a piece of the password: not repeated.
             throw new CliException(
-                $"not a PostgreSQL connection string ({problem}); expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\"",
+                "not a PostgreSQL connection string: it has a malformed part, an unknown keyword or a value that does not fit its keyword; " +
+                "expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\" (put a value holding ';' in double quotes)",
                 "the connection string",
                 "Key=value pairs separated by ';' with Npgsql's keywords");
         }

@@ -104,7 +104,7 @@ public static class SweepCli
         {
             // "Failed to connect to host:port" says where; the socket error under it says why (refused, unreachable, …).
             var why = problem.GetBaseException() is { } cause && cause != problem ? $": {cause.Message}" : "";
-            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(problem.Message.TrimEnd('.') + why)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
+            await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(problem.Message.TrimEnd('.') + why)} (check --cluster, --cluster-file, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");
             return 1;
         }
         catch (OperationCanceledException)

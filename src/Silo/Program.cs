@@ -5,4 +5,14 @@ using Sweep.Grains.Hosting;
 using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-await SweepHosting.RunUntilStoppedAsync(SiloEnvironment.Read(), stop.Token);
+try
+{
+    await SweepHosting.RunUntilStoppedAsync(SiloEnvironment.Read(), stop.Token);
+}
+catch (SweepConfigurationException ex)
+{
+    // A setting the operator can fix: one line, no stack trace.
+    await Console.Error.WriteLineAsync($"sweep-silo: {ex.Message}");
+    return 1;
+}
+return 0;

@@ -8,6 +8,8 @@ internal static partial class PosixSignals
 {
     public const int Interrupt = 2;
 
+    public const int Terminate = 15;
+
     public static void Send(int pid, int signal)
     {
         if (!OperatingSystem.IsLinux())

@@ -42,7 +42,7 @@ internal static class SubmitCommand
         }
         if (options.IsCluster)
         {
-            using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, options.TelemetryConsole, cancellationToken);
+            using var client = await SweepHosting.StartClientAsync(options, cancellationToken);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             await SubmitAsync(console, grains, sweep, "cluster");
             if (wait)

@@ -4,7 +4,7 @@ namespace Sweep.Grains.Hosting;
 
 /// <summary>
 /// Host options of the <c>sweep-silo</c> executable, read from the environment (how systemd units and
-/// containers configure it): SWEEP_POSTGRES, SWEEP_HOME, SWEEP_SLOTS, SWEEP_SILO_PORT (default 11111),
+/// containers configure it): SWEEP_POSTGRES or SWEEP_POSTGRES_FILE, SWEEP_TLS_CERT + SWEEP_TLS_KEY + SWEEP_TLS_CA, SWEEP_HOME, SWEEP_SLOTS, SWEEP_SILO_PORT (default 11111),
 /// SWEEP_GATEWAY_PORT (default 30000), SWEEP_ADVERTISE, SWEEP_QUIET=1 (no logs), SWEEP_TELEMETRY=console.
 /// </summary>
 public static class SiloEnvironment
@@ -12,6 +12,7 @@ public static class SiloEnvironment
     public static SweepHostOptions Read() => new()
     {
         PostgresConnectionString = SweepHosting.ResolvePostgres(null),
+        Tls = ClusterTlsFiles.Resolve(null, null, null),
         StoreDirectory = SweepHosting.ResolveStoreDirectory(null),
         TrainerSlots = Int("SWEEP_SLOTS"),
         SiloPort = Int("SWEEP_SILO_PORT") ?? 11111,

@@ -34,6 +34,9 @@ public sealed record SweepHostOptions
     /// <summary>Export Sweep's and Orleans' traces and metrics to the console.</summary>
     public bool TelemetryConsole { get; init; }
 
+    /// <summary>Mutual TLS on every Orleans connection with these files; null: plain TCP.</summary>
+    public ClusterTlsFiles? Tls { get; init; }
+
     public string ClusterId { get; init; } = "sweep";
 
     public string ServiceId { get; init; } = "sweep";

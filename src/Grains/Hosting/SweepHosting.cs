@@ -33,11 +33,11 @@ public static class SweepHosting
             : Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } home ? home
             : ".sweep");
 
-    /// <summary>The explicit connection string, else <c>$SWEEP_POSTGRES</c>, else null (embedded).</summary>
-    public static string? ResolvePostgres(string? connectionString) =>
-        !string.IsNullOrWhiteSpace(connectionString) ? connectionString
-            : Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs
-            : null;
+    /// <summary>
+    /// The explicit connection string, else <c>$SWEEP_POSTGRES</c>, else the file <c>$SWEEP_POSTGRES_FILE</c> names,
+    /// else null (embedded). See <see cref="ConnectionStringSource"/>.
+    /// </summary>
+    public static string? ResolvePostgres(string? connectionString) => ConnectionStringSource.Resolve(connectionString, null);
 
     /// <summary>Logger category of the lines an operator watches: the store waited for, trials taken over.</summary>
     public const string ClusterLogCategory = "Sweep.Cluster";
@@ -103,6 +103,10 @@ public static class SweepHosting
             silo.UseLocalhostClustering(PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddMemoryGrainStorage(GrainStorageName);
         }
+        if (options.Tls is { } tls)
+        {
+            silo.UseSweepTls(tls.Load(serverAuthentication: true));
+        }
     }
 
     /// <summary>
@@ -110,11 +114,17 @@ public static class SweepHosting
     /// <see cref="StoreLock"/> until the host is disposed.
     /// </summary>
     /// <exception cref="StoreInUseException">Embedded, and another host holds the store.</exception>
+    /// <exception cref="SweepConfigurationException">The TLS files are wrong, or the cluster's silos refuse them.</exception>
     public static async Task<IHost> StartSiloAsync(SweepHostOptions options, CancellationToken cancellationToken)
     {
         if (options.IsCluster)
         {
             await PostgresMigrator.MigrateAsync(options.PostgresConnectionString!, cancellationToken);
+            if (options.Tls is { } tls
+                && await ClusterSecurity.ExplainSiloRefusalAsync(options.PostgresConnectionString!, options.ClusterId, tls.Load(serverAuthentication: true), cancellationToken) is { } refusal)
+            {
+                throw new SweepConfigurationException(refusal);
+            }
             return await BuildAndStartSiloAsync(options, null, cancellationToken);
         }
         var storeLock = StoreLock.Acquire(options.StoreDirectory);
@@ -196,9 +206,19 @@ public static class SweepHosting
         await host.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>.</summary>
-    public static async Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken)
+    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>, without TLS.</summary>
+    public static Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken) =>
+        StartClientAsync(new SweepHostOptions { PostgresConnectionString = connectionString, Verbose = verbose, TelemetryConsole = telemetryConsole }, cancellationToken);
+
+    /// <summary>
+    /// Builds and starts a client of the cluster the options name, with their TLS files if any.
+    /// </summary>
+    /// <exception cref="SweepConfigurationException">The TLS files are wrong, or the cluster refused the connection over TLS.</exception>
+    public static async Task<IHost> StartClientAsync(SweepHostOptions options, CancellationToken cancellationToken)
     {
+        var connectionString = options.PostgresConnectionString ?? throw new ArgumentException("a client needs the cluster's connection string", nameof(options));
+        var (verbose, telemetryConsole) = (options.Verbose, options.TelemetryConsole);
+        var credentials = options.Tls?.Load(serverAuthentication: false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, verbose);
         builder.UseOrleansClient(client =>
@@ -209,6 +229,10 @@ public static class SweepHosting
                 o.ServiceId = "sweep";
             });
             client.UseSweepPostgres(connectionString);
+            if (credentials is not null)
+            {
+                client.UseSweepTls(credentials);
+            }
             if (telemetryConsole)
             {
                 client.AddActivityPropagation();
@@ -221,7 +245,26 @@ public static class SweepHosting
             builder.Services.AddSweepConsoleTelemetry("sweep-client");
         }
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var start = host.StartAsync(starting.Token);
+        // A refused TLS handshake reaches Orleans as a dropped connection, which it retries for minutes: say what
+        // the cluster objected to instead.
+        if (await ClusterSecurity.ExplainSlowStartAsync(start, host.Services, credentials, cancellationToken) is { } refusal)
+        {
+            await starting.CancelAsync();
+            await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            host.Dispose();
+            throw new SweepConfigurationException(refusal);
+        }
+        try
+        {
+            await start;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return host;
     }
 

@@ -3,9 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Sweep.Grains.Storage.Postgres;
-using Sweep.Grains.Tests.Support;
-
-[assembly: AssemblyFixture(typeof(PostgresServer))]
+using Sweep.Grains.Tests.Security;
 
 namespace Sweep.Grains.Tests.Support;
 
@@ -14,7 +12,9 @@ namespace Sweep.Grains.Tests.Support;
 /// free port on 127.0.0.1, trust authentication for user "postgres", fsync off (on with SWEEP_TEST_PG_DURABLE=1). Started once per test assembly
 /// (an xunit assembly fixture: take it as a constructor parameter), stopped and deleted at the end. As root the
 /// server runs as the unprivileged "postgres" user (created if missing). If anything is missing or fails, it throws
-/// with the reason: tests fail loudly, they never skip.
+/// with the reason: tests fail loudly, they never skip. TLS is on (ssl=on, a server certificate for 127.0.0.1 signed by a
+/// throwaway CA, <see cref="RootCertificateFile"/>), but <see cref="ConnectionString"/> asks for plain connections;
+/// tests of TLS ask for it in their own connection strings.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
@@ -38,6 +38,9 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>The temp directory holding data, sockets and the server log.</summary>
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"sweep-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
+    /// <summary>PEM certificate of the CA that signed the server's certificate (for <c>Root Certificate=</c>).</summary>
+    public string RootCertificateFile => Path.Combine(Directory, "tls", "root.crt");
+
     /// <summary>The TCP port on 127.0.0.1.</summary>
     public int Port { get; private set; }
 
@@ -53,6 +56,7 @@ public sealed class PostgresServer : IAsyncLifetime
             Database = database,
             IncludeErrorDetail = true,
             MaxPoolSize = 20,
+            SslMode = SslMode.Disable,
         }.ConnectionString;
 
     public async ValueTask InitializeAsync()
@@ -63,6 +67,7 @@ public sealed class PostgresServer : IAsyncLifetime
         _dataDirectory = Path.Combine(Directory, "data");
         var socketDirectory = Path.Combine(Directory, "sockets");
         System.IO.Directory.CreateDirectory(socketDirectory);
+        var (certificateFile, keyFile) = WriteServerCertificate(Path.Combine(Directory, "tls"));
         if (_runAsPostgresUser)
         {
             await EnsurePostgresUserAsync();
@@ -83,7 +88,8 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             Port = FreePort();
             var options = string.Join(' ',
-                $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", durability, "-c max_connections=300", "-c shared_buffers=64MB");
+                $"-k {socketDirectory}", "-c listen_addresses=127.0.0.1", $"-p {Port}", durability, "-c max_connections=300", "-c shared_buffers=64MB",
+                $"-c ssl=on -c ssl_cert_file={certificateFile} -c ssl_key_file={keyFile}");
             var (exitCode, output) = await RunCapturingAsync(Path.Combine(_binDirectory, "pg_ctl"),
                 ["-D", _dataDirectory, "-l", Path.Combine(Directory, "server.log"), "-o", options, "-w", "start"],
                 asPostgres: _runAsPostgresUser);
@@ -102,6 +108,21 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await WaitUntilReadyAsync();
+    }
+
+    /// <summary>
+    /// The server's certificate (SAN 127.0.0.1 and localhost) and key, signed by a CA whose certificate goes to
+    /// <see cref="RootCertificateFile"/>. PostgreSQL insists that only its own user can read the key.
+    /// </summary>
+    private static (string CertificateFile, string KeyFile) WriteServerCertificate(string directory)
+    {
+        using var authority = new TestCertificateAuthority(directory, "root");
+        var files = authority.Issue("localhost", clientAuth: false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(files.KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return (files.CertificateFile, files.KeyFile);
     }
 
     /// <summary>A fresh, empty database for one test (class); returns its connection string.</summary>
