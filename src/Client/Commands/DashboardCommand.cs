@@ -128,7 +128,7 @@ internal static class DashboardCommand
     {
         if (options.IsCluster)
         {
-            using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, false, cancellationToken);
+            using var client = await SweepHosting.StartClientAsync(options with { TelemetryConsole = false }, cancellationToken);
             await client.Services.GetRequiredService<IClusterClient>().GetGrain<ISweepGrain>(sweepId).CancelAsync();
             await client.StopAsync(CancellationToken.None);
             return $"sweep {sweepId}: cancelled";
