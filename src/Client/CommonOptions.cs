@@ -33,6 +33,13 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<double?> ResponseTimeout = new("--response-timeout")
+    {
+        HelpName = "seconds",
+        Description = "Cluster: how long a call to a silo waits for its answer before it is retried or fails (default 10)",
+        Recursive = true,
+    };
+
     static CommonOptions()
     {
         Telemetry.AcceptOnlyFromAmong("console");
@@ -44,6 +51,7 @@ internal static class CommonOptions
         root.Options.Add(Cluster);
         root.Options.Add(Verbose);
         root.Options.Add(Telemetry);
+        root.Options.Add(ResponseTimeout);
     }
 
     /// <summary>Host options from the common flags (cluster when --cluster or SWEEP_POSTGRES is set).</summary>
@@ -53,7 +61,25 @@ internal static class CommonOptions
         PostgresConnectionString = Checked(SweepHosting.ResolvePostgres(parse.GetValue(Cluster))),
         Verbose = parse.GetValue(Verbose),
         TelemetryConsole = parse.GetValue(Telemetry) == "console",
+        ResponseTimeout = Seconds(parse, ResponseTimeout, ClusterTimeouts.ResponseRange),
     };
+
+    /// <summary>A seconds option's value within its range, or a one-line user error naming the option.</summary>
+    public static TimeSpan? Seconds(ParseResult parse, Option<double?> option, (double Min, double Max) range)
+    {
+        if (parse.GetValue(option) is not { } seconds)
+        {
+            return null;
+        }
+        try
+        {
+            return ClusterTimeouts.Seconds(option.Name, seconds, range);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+    }
 
     /// <summary>The connection string if Npgsql can parse it; a one-line user error naming the fix otherwise.</summary>
     public static string? Checked(string? connectionString)

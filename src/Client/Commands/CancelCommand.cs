@@ -27,7 +27,7 @@ internal static class CancelCommand
             }
             if (options.IsCluster)
             {
-                using var client = await SweepHosting.StartClientAsync(options.PostgresConnectionString!, options.Verbose, options.TelemetryConsole, ct);
+                using var client = await SweepHosting.StartClientAsync(options, ct);
                 await client.Services.GetRequiredService<IClusterClient>().GetGrain<ISweepGrain>(sweepId).CancelAsync();
                 await client.StopAsync(CancellationToken.None);
                 await console.Out.WriteLineAsync($"sweep {sweepId}: cancelled");

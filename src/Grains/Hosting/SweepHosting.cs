@@ -44,12 +44,21 @@ public static class SweepHosting
         options.IsCluster ? new PostgresSweepStore(options.PostgresConnectionString!) : new LocalDirectorySweepStore(options.StoreDirectory);
 
     /// <summary>The runtime options a silo with these host options trains with.</summary>
-    public static SweepRuntimeOptions RuntimeOptions(SweepHostOptions options) => new()
+    /// <remarks>
+    /// A coordinator that starts fresh waits one lease for the trials the store says are running: a trial that has
+    /// not reported within a lease is presumed dead either way.
+    /// </remarks>
+    public static SweepRuntimeOptions RuntimeOptions(SweepHostOptions options)
     {
-        TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
-        DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
-        RunningTrialGrace = options.IsCluster ? TimeSpan.FromSeconds(30) : TimeSpan.Zero,
-    };
+        var lease = options.LeaseTimeout ?? ClusterTimeouts.DefaultLeaseTimeout;
+        return new()
+        {
+            TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
+            DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
+            LeaseDuration = lease,
+            RunningTrialGrace = options.IsCluster ? lease : TimeSpan.Zero,
+        };
+    }
 
     /// <summary>
     /// Everything a silo needs to run sweeps besides Orleans itself: the store, the trainer, the dataset cache,
@@ -79,11 +88,19 @@ public static class SweepHosting
             var address = options.AdvertisedAddress is { } a ? IPAddress.Parse(a) : DefaultAdvertisedAddress();
             silo.ConfigureEndpoints(address, PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), listenOnAnyHostAddress: true);
             silo.UseSweepPostgres(options.PostgresConnectionString!);
+            if (options.FailureDetection is { } detection)
+            {
+                silo.Configure<ClusterMembershipOptions>(o => ClusterTimeouts.Apply(o, detection));
+            }
         }
         else
         {
             silo.UseLocalhostClustering(PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddMemoryGrainStorage(GrainStorageName);
+        }
+        if (options.ResponseTimeout is { } response)
+        {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = response);
         }
     }
 
@@ -125,6 +142,13 @@ public static class SweepHosting
             }
         });
         builder.Services.AddSweepSilo(OpenStore(options), RuntimeOptions(options));
+        builder.Services.AddHostedService<ClusterMembershipLog>();
+        if (options.HealthPort > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton<SiloHealth>();
+            builder.Services.AddHostedService<HealthEndpoint>();
+        }
         if (options.TelemetryConsole)
         {
             builder.Services.AddSweepConsoleTelemetry("sweep-silo");
@@ -170,9 +194,18 @@ public static class SweepHosting
         await host.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>.</summary>
-    public static async Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken)
+    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/> (response timeout 10 s).</summary>
+    public static Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken) =>
+        StartClientAsync(new SweepHostOptions { PostgresConnectionString = connectionString, Verbose = verbose, TelemetryConsole = telemetryConsole }, cancellationToken);
+
+    /// <summary>Builds and starts a client of the cluster the options name, with their response timeout.</summary>
+    public static async Task<IHost> StartClientAsync(SweepHostOptions options, CancellationToken cancellationToken)
     {
+        var connectionString = options.PostgresConnectionString
+            ?? throw new ArgumentException("a cluster client needs the cluster's PostgreSQL connection string", nameof(options));
+        var verbose = options.Verbose;
+        var telemetryConsole = options.TelemetryConsole;
+        var responseTimeout = options.ResponseTimeout ?? ClusterTimeouts.DefaultClientResponseTimeout;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, verbose);
         builder.UseOrleansClient(client =>
@@ -188,7 +221,7 @@ public static class SweepHosting
                 client.AddActivityPropagation();
             }
             // A call to a silo that just died otherwise hangs for the default 30 s before the client retries.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
         });
         if (telemetryConsole)
         {
