@@ -222,6 +222,8 @@ public static class SweepHosting
             }
             // A call to a silo that just died otherwise hangs for the default 30 s before the client retries.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+            // Silos that replace stopped ones are new gateways: look for them every few seconds, not every minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         if (telemetryConsole)
         {
@@ -242,6 +244,13 @@ public static class SweepHosting
             // Orleans' placement retries log every attempt at Information through Polly.
             logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // One line per event, with the UTC time: what an operator greps, and what the fault tests time.
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
         }
         else
         {
