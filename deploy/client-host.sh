@@ -6,7 +6,7 @@
 #   deploy/client-host.sh trials <sweep> --cluster "<connection string>" --format json
 #
 # Any sweep command works; --cluster may be left out when SWEEP_POSTGRES is set. SWEEP_BIN: directory holding
-# sweep.dll (default: this script's directory when it is there, else the repository's Release build output).
+# sweep.dll (default: this script's directory when it is there, else the repository's build output for $SWEEP_CONFIGURATION, default Release).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ -n "${SWEEP_BIN:-}" ]; then
@@ -14,7 +14,7 @@ if [ -n "${SWEEP_BIN:-}" ]; then
 elif [ -f "$here/sweep.dll" ]; then
   cli="$here/sweep.dll"
 else
-  cli="$here/../src/Client/bin/Release/net10.0/sweep.dll"
+  cli="$here/../src/Client/bin/${SWEEP_CONFIGURATION:-Release}/net10.0/sweep.dll"
 fi
 [ -f "$cli" ] || { echo "client-host.sh: no sweep CLI at $cli (dotnet publish -c Release src/Client, or set SWEEP_BIN)" >&2; exit 1; }
 exec dotnet "$cli" "$@"

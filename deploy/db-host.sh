@@ -5,7 +5,9 @@
 #
 #   deploy/db-host.sh init DATADIR              initdb, listen and client settings, start, create role and database
 #   deploy/db-host.sh start|stop|status DATADIR
+#   deploy/db-host.sh restart DATADIR [fast|immediate]   (immediate: like a crash; clients see their connections drop)
 #   deploy/db-host.sh createdb DATADIR NAME     another database owned by the role (e.g. a second cluster)
+#   deploy/db-host.sh psql DATADIR [ARGS...]    psql as the superuser over the local socket
 #
 # Settings (environment):
 #   SWEEP_DB_LISTEN      address(es) to listen on (default localhost), e.g. 10.0.0.2
@@ -18,7 +20,7 @@
 set -euo pipefail
 
 die() { echo "db-host.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+usage() { sed -n '2,21p' "$0" >&2; exit 2; }
 
 find_bin() {
   if command -v initdb >/dev/null 2>&1; then
@@ -96,6 +98,15 @@ case "$cmd" in
     ;;
   status)
     as_owner "$BIN/pg_ctl" -D "$datadir" status
+    ;;
+  restart)
+    mode="${3:-fast}"
+    [[ "$mode" =~ ^(fast|immediate|smart)$ ]] || die "restart mode must be fast, immediate or smart, not '$mode'"
+    as_owner "$BIN/pg_ctl" -D "$datadir" -l "$datadir/server.log" -m "$mode" -w restart >/dev/null
+    ;;
+  psql)
+    shift 2
+    as_owner "$BIN/psql" -X -v ON_ERROR_STOP=1 -h "$datadir" -p "$PORT" -U postgres "$@"
     ;;
   createdb)
     [ -n "${3:-}" ] || usage

@@ -13,11 +13,12 @@
 #   SWEEP_LEASE_TIMEOUT, SWEEP_FAILURE_DETECTION, SWEEP_RESPONSE_TIMEOUT   seconds (defaults 30, 15, 30)
 #   SWEEP_SILO_PORT, SWEEP_GATEWAY_PORT, SWEEP_HEALTH_PORT   override the ports derived from I
 #   SWEEP_BIN             directory holding sweep-silo.dll and sweep.dll (default: this script's directory when
-#                         they are there, as after the install steps, else the repository's Release build output)
+#                         they are there, as after the install steps, else the repository's build output
+#                         for $SWEEP_CONFIGURATION, default Release)
 set -euo pipefail
 
 die() { echo "silo-host.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,17p' "$0" >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" >&2; exit 2; }
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-}"; instance="${2:-0}"
@@ -30,7 +31,7 @@ binary() {
   elif [ -f "$here/$dll" ]; then
     echo "$here/$dll"
   else
-    echo "$here/../src/$project/bin/Release/net10.0/$dll"
+    echo "$here/../src/$project/bin/${SWEEP_CONFIGURATION:-Release}/net10.0/$dll"
   fi
 }
 

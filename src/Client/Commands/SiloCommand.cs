@@ -24,7 +24,7 @@ internal static class SiloCommand
         var detection = new Option<double?>("--failure-detection")
         {
             HelpName = "seconds",
-            Description = $"Cluster: about how long an unreachable silo stays a member before it is declared dead (default {ClusterTimeouts.DefaultFailureDetection.TotalSeconds:0}, Orleans' own)",
+            Description = $"Cluster: about how long an unreachable silo stays a member before it is declared dead (default {ClusterTimeouts.DefaultFailureDetection.TotalSeconds:0})",
         };
         var healthPort = new Option<int>("--health-port")
         {

@@ -12,7 +12,10 @@ public static class ClusterTimeouts
     /// <summary>Lease of a running trial without a progress report (trials report every second).</summary>
     public static readonly TimeSpan DefaultLeaseTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Orleans' own: 3 missed probes of 5 s each, then two silos' votes.</summary>
+    /// <summary>
+    /// About as long as Orleans' own settings take when probes time out at their initial 5 s (3 missed, then two
+    /// silos' votes); Orleans' adaptive probe timeout can stretch its own default to a minute.
+    /// </summary>
     public static readonly TimeSpan DefaultFailureDetection = TimeSpan.FromSeconds(15);
 
     /// <summary>A client's wait for a grain call; Orleans' 30 s made a call to a just-killed silo hang that long.</summary>
@@ -50,14 +53,18 @@ public static class ClusterTimeouts
 
     /// <summary>
     /// Membership settings for a failure-detection time <paramref name="detection"/>: a silo that answers no probe
-    /// for that long is suspected by each prober (probe period and timeout = detection / 3, three missed), the votes
-    /// stay valid long enough for a second prober to add its own, and every silo rereads the membership table at
-    /// least that often, so a declaration that gossip missed reaches it within the same time.
+    /// for that long is suspected by each prober (three missed probes, each timing out after at most detection / 3:
+    /// Orleans adapts the probe timeout to observed response times, by default up to four times its initial value,
+    /// which made a 5 s setting take 20 s), the votes stay valid long enough for a second prober to add its own,
+    /// and every silo rereads the membership table at least that often, so a declaration that gossip missed
+    /// reaches it within the same time.
     /// </summary>
     public static void Apply(ClusterMembershipOptions membership, TimeSpan detection)
     {
         membership.NumMissedProbesLimit = MissedProbes;
-        membership.ProbeTimeout = detection / MissedProbes;
+        membership.MaxProbeTimeout = detection / MissedProbes;
+        membership.ProbeTimeout = detection / (2 * MissedProbes);
+        membership.MinProbeTimeout = detection / (4 * MissedProbes);
         membership.TableRefreshTimeout = detection;
         membership.DeathVoteExpirationTimeout = detection * 4;
     }

@@ -42,7 +42,7 @@ public sealed record SweepHostOptions
 
     /// <summary>
     /// About how long an unreachable silo stays a member before it is declared dead (cluster mode); null =
-    /// Orleans' own membership settings (<see cref="ClusterTimeouts.DefaultFailureDetection"/>).
+    /// <see cref="ClusterTimeouts.DefaultFailureDetection"/>.
     /// </summary>
     public TimeSpan? FailureDetection { get; init; }
 

@@ -88,10 +88,8 @@ public static class SweepHosting
             var address = options.AdvertisedAddress is { } a ? IPAddress.Parse(a) : DefaultAdvertisedAddress();
             silo.ConfigureEndpoints(address, PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), listenOnAnyHostAddress: true);
             silo.UseSweepPostgres(options.PostgresConnectionString!);
-            if (options.FailureDetection is { } detection)
-            {
-                silo.Configure<ClusterMembershipOptions>(o => ClusterTimeouts.Apply(o, detection));
-            }
+            var detection = options.FailureDetection ?? ClusterTimeouts.DefaultFailureDetection;
+            silo.Configure<ClusterMembershipOptions>(o => ClusterTimeouts.Apply(o, detection));
         }
         else
         {

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Sweep.Hosts.Tests;
+
+/// <summary>
+/// One test's cluster on the simulated hosts: its own database, silos started with <c>deploy/silo-host.sh</c>
+/// (lease 5 s, failure detection 5 s, one trainer slot each), and the client host's
+/// <c>sweep submit grid.json --cluster … --wait</c>. Everything the test reads goes through the CLI on the client
+/// host or SQL on the database host. Disposing kills whatever it started and prints the silos' cluster log lines.
+/// </summary>
+public sealed class FaultCluster(HostsFixture fixture, string name) : IAsyncDisposable
+{
+    public static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan FailureDetection = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(300);
+    private readonly List<SiloHost> _silos = [];
+    private readonly Stopwatch _clock = new();
+    private Process? _submit;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string Database => Regex.Match(ConnectionString, "Database=([^;]+)").Groups[1].Value;
+
+    public IReadOnlyList<SiloHost> Silos => _silos;
+
+    public string SubmitLog => Path.Combine(fixture.Directory, $"{name}-client.log");
+
+    private HostNetwork Network => fixture.Network;
+
+    private static ITestOutputHelper Output => TestContext.Current.TestOutputHelper!;
+
+    /// <summary>Makes the database, starts the silos and waits until each one's health check says ok, then submits.</summary>
+    public async Task StartAsync(params string[] hosts)
+    {
+        ConnectionString = await fixture.CreateDatabaseAsync(name);
+        foreach (var host in hosts)
+        {
+            StartSilo(host);
+        }
+        await Task.WhenAll(hosts.Select(WaitHealthyAsync));
+        _clock.Start();
+        _submit = Shell.StartLogged(
+            Network.On("client", Repository.Deploy("client-host.sh"), "submit", fixture.GridFile, "--cluster", ConnectionString, "--wait",
+                "--response-timeout", "5"),
+            SubmitLog, workingDirectory: fixture.Directory);
+    }
+
+    public SiloHost StartSilo(string host)
+    {
+        var log = Path.Combine(fixture.Directory, $"{name}-{host}.log");
+        var process = Shell.StartLogged(Network.On(host, Repository.Deploy("silo-host.sh"), "run", "0"), log, new Dictionary<string, string>
+        {
+            ["SWEEP_POSTGRES"] = ConnectionString,
+            ["SWEEP_ADVERTISE"] = Network.Address(host),
+            ["SWEEP_SLOTS"] = "1",
+            ["SWEEP_LEASE_TIMEOUT"] = LeaseTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SWEEP_FAILURE_DETECTION"] = FailureDetection.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SWEEP_HOME"] = Path.Combine(fixture.Directory, $"{name}-{host}-home"),
+        }, Repository.Root);
+        var silo = new SiloHost(host, Network.Address(host), process, log);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary><c>deploy/silo-host.sh wait-healthy</c> on the silo's own host: returns once GET /health says ok.</summary>
+    public async Task WaitHealthyAsync(string host)
+    {
+        var result = await Network.RunAsync(host, TimeSpan.FromSeconds(150), null, Repository.Deploy("silo-host.sh"), "wait-healthy", "0", "120");
+        if (result.ExitCode != 0)
+        {
+            var silo = _silos.Last(s => s.Host == host);
+            throw new InvalidOperationException($"silo on {host} did not become healthy: {result.Stderr.Trim()}\n{Tail(silo.Log, 30)}");
+        }
+    }
+
+    /// <summary>Every trial's status and steps from <c>sweep trials --format json</c> on the client host; null while the CLI fails.</summary>
+    public async Task<IReadOnlyDictionary<string, TrialState>?> TrialsAsync()
+    {
+        var result = await Network.RunAsync("client", CommandTimeout, null, Repository.Deploy("client-host.sh"), "trials", HostsGrid.SweepId,
+            "--cluster", ConnectionString, "--format", "json");
+        return result.ExitCode == 0 ? TrialState.Parse(result.Stdout) : null;
+    }
+
+    /// <summary>The trials with an activation on a silo (its GET /trials, asked from the client host); null if it does not answer.</summary>
+    public async Task<IReadOnlySet<string>?> TrialsOnAsync(SiloHost silo)
+    {
+        var result = await Network.RunAsync("client", TimeSpan.FromSeconds(20), null, Repository.Deploy("client-host.sh"), "health",
+            silo.HealthEndpoint, "--trials");
+        return result.ExitCode == 0 ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null;
+    }
+
+    /// <summary>
+    /// Polls until trials run on <paramref name="silo"/> (running in the store, activated there) and at least one
+    /// has passed its first checkpoint; returns them with their last reported steps.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> WaitForTrainingOnAsync(SiloHost silo, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await TrialsAsync() is { } trials && await TrialsOnAsync(silo) is { } here)
+            {
+                var running = trials.Values.Where(t => t.Status == "running" && here.Contains(t.TrialId)).ToDictionary(t => t.TrialId, t => t.Steps);
+                if (running.Values.Any(s => s >= HostsGrid.CheckpointEvery))
+                {
+                    return running;
+                }
+            }
+            await Task.Delay(PollPeriod);
+        }
+        throw new TimeoutException($"no trial trained past its first checkpoint on {silo.Host} within {timeout.TotalSeconds:0} s; {Tail(SubmitLog, 10)}");
+    }
+
+    /// <summary>Polls until trials run anywhere and at least one has passed its first checkpoint; returns the running ones.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> WaitForTrainingAsync(TimeSpan timeout, int minimumPending = 0)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await TrialsAsync() is { } trials)
+            {
+                var running = trials.Values.Where(t => t.Status == "running").ToDictionary(t => t.TrialId, t => t.Steps);
+                if (running.Values.Any(s => s >= HostsGrid.CheckpointEvery) && trials.Values.Count(t => t.Status == "pending") >= minimumPending)
+                {
+                    return running;
+                }
+            }
+            await Task.Delay(PollPeriod);
+        }
+        throw new TimeoutException($"no trial trained past its first checkpoint within {timeout.TotalSeconds:0} s; {Tail(SubmitLog, 10)}");
+    }
+
+    /// <summary>Newest stored checkpoint step of each trial (SQL on the database host).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CheckpointStepsAsync()
+    {
+        var rows = await fixture.SqlAsync(Database, "SELECT trial_id, max(step) FROM checkpoints GROUP BY trial_id");
+        return rows.Select(r => r.Split('|')).ToDictionary(r => r[0], r => int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Steps reported before the strike beyond each trial's newest checkpoint then: work a resume redoes.</summary>
+    public async Task<int> StepsBeyondCheckpointAsync(IReadOnlyDictionary<string, int> reported)
+    {
+        var checkpoints = await CheckpointStepsAsync();
+        return reported.Sum(t => Math.Max(0, t.Value - checkpoints.GetValueOrDefault(t.Key)));
+    }
+
+    /// <summary>
+    /// Seconds from <paramref name="struck"/> until every trial in <paramref name="affected"/> has an activation on a
+    /// silo other than <paramref name="gone"/> or has finished; null if that did not happen within the timeout.
+    /// </summary>
+    public async Task<double?> SecondsUntilResumedElsewhereAsync(IEnumerable<string> affected, IReadOnlyCollection<SiloHost> gone, Stopwatch struck, TimeSpan timeout)
+    {
+        var waiting = affected.ToHashSet();
+        while (waiting.Count > 0 && struck.Elapsed < timeout)
+        {
+            foreach (var silo in _silos.Where(s => !gone.Contains(s) && !s.Process.HasExited))
+            {
+                if (await TrialsOnAsync(silo) is { } here)
+                {
+                    waiting.ExceptWith(here);
+                }
+            }
+            if (waiting.Count > 0 && await TrialsAsync() is { } trials)
+            {
+                waiting.RemoveWhere(t => trials[t].Status is "completed" or "failed" or "diverged");
+            }
+            if (waiting.Count > 0)
+            {
+                await Task.Delay(PollPeriod);
+            }
+        }
+        return waiting.Count == 0 ? struck.Elapsed.TotalSeconds : null;
+    }
+
+    /// <summary>Seconds from <paramref name="struck"/> until every affected trial reports more steps than before the strike, or has finished.</summary>
+    public async Task<(double? Seconds, int StepsLost)> SecondsUntilProgressAsync(IReadOnlyDictionary<string, int> before, Stopwatch struck, TimeSpan timeout)
+    {
+        var waiting = before.Keys.ToHashSet();
+        var lowest = before.ToDictionary(t => t.Key, t => t.Value);
+        while (waiting.Count > 0 && struck.Elapsed < timeout)
+        {
+            if (await TrialsAsync() is { } trials)
+            {
+                foreach (var id in waiting.ToList())
+                {
+                    var now = trials[id];
+                    lowest[id] = Math.Min(lowest[id], now.Steps);
+                    if (now.Steps > before[id] || now.Status is "completed" or "failed" or "diverged")
+                    {
+                        waiting.Remove(id);
+                    }
+                }
+            }
+            if (waiting.Count > 0)
+            {
+                await Task.Delay(PollPeriod);
+            }
+        }
+        return (waiting.Count == 0 ? struck.Elapsed.TotalSeconds : null, before.Sum(t => t.Value - lowest[t.Key]));
+    }
+
+    /// <summary>Waits for the client's <c>submit --wait</c> to end by itself; its exit code.</summary>
+    public async Task<int> WaitForSubmitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _submit!.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"submit --wait did not end within {timeout.TotalSeconds:0} s; {await DescribeAsync()}");
+        }
+        _clock.Stop();
+        return _submit.ExitCode;
+    }
+
+    public double SweepSeconds => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>
+    /// The checks every fault test ends with: submit exited 0, every trial completed with exactly one stored result,
+    /// and every result's metrics and test predictions equal the embedded run's, bit for bit. Fills the report's
+    /// lost / duplicated / wrongly-failed counts first, so they are printed even when an assertion fails.
+    /// </summary>
+    public async Task VerifyAsync(FaultReport report, int submitExit)
+    {
+        var trials = await TrialsAsync() ?? throw new InvalidOperationException("sweep trials failed after the sweep");
+        var results = await fixture.SqlAsync(Database, "SELECT trial_id, count(*) FROM trial_results GROUP BY trial_id");
+        var counts = results.Select(r => r.Split('|')).ToDictionary(r => r[0], r => int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        report.ResultsLost = fixture.ReferenceTrials.Keys.Count(t => !counts.ContainsKey(t));
+        report.ResultsDuplicated = counts.Values.Sum(c => c - 1);
+        report.WronglyFailed = trials.Values.Count(t => t.Status == "failed");
+        report.SweepSeconds = SweepSeconds;
+        Print(report);
+
+        Assert.True(submitExit == 0, $"submit --wait exited {submitExit}: {Tail(SubmitLog, 15)}");
+        Assert.Equal(fixture.ReferenceTrials.Keys.Order(), trials.Keys.Order());
+        Assert.All(trials.Values, t => Assert.True(t.Status == "completed", $"{t.TrialId} is {t.Status}"));
+        Assert.Equal(0, report.ResultsLost);
+        Assert.Equal(0, report.ResultsDuplicated);
+        foreach (var (id, reference) in fixture.ReferenceTrials)
+        {
+            Assert.Equal(reference.Metrics, trials[id].Metrics);
+            var predictions = await Network.RunAsync("client", CommandTimeout, null, Repository.Deploy("client-host.sh"), "predictions", id,
+                "--cluster", ConnectionString, "--format", "json");
+            Assert.True(predictions.Stdout == fixture.ReferencePredictions[id], $"{id}: test predictions differ from the embedded run's");
+        }
+    }
+
+    /// <summary>The stored results' row versions (PostgreSQL xmin): a result rewritten later shows a new one.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ResultVersionsAsync() =>
+        (await fixture.SqlAsync(Database, "SELECT trial_id, xmin::text, created_at FROM trial_results"))
+            .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1]);
+
+    /// <summary>Whether a member at this address was declared dead (status 6) in the cluster's membership table.</summary>
+    public async Task<bool> DeclaredDeadAsync(SiloHost silo) =>
+        (await fixture.SqlAsync(Database, $"SELECT count(*) FROM orleansmembershiptable WHERE address = '{silo.Address}' AND status = 6"))[0] != "0";
+
+    public void Print(FaultReport report)
+    {
+        Output.WriteLine($"fault report: {report}");
+        File.AppendAllText(fixture.ReportFile, report + Environment.NewLine);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _silos.Select(s => s.Process).Append(_submit).OfType<Process>())
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        foreach (var silo in _silos)
+        {
+            var lines = File.Exists(silo.Log)
+                ? File.ReadLines(silo.Log).Where(l => l.Contains("Sweep.Cluster", StringComparison.Ordinal) || l.Contains("Trial ", StringComparison.Ordinal)).TakeLast(25)
+                : [];
+            Output.WriteLine($"--- {silo.Host} (pid {silo.Process.Id}, log {silo.Log})");
+            foreach (var line in lines)
+            {
+                Output.WriteLine(line);
+            }
+        }
+        foreach (var process in _silos.Select(s => s.Process).Append(_submit).OfType<Process>())
+        {
+            process.Dispose();
+        }
+    }
+
+    private async Task<string> DescribeAsync()
+    {
+        var trials = await TrialsAsync();
+        var states = trials is null ? "(trials unavailable)" : string.Join(", ", trials.Values.Select(t => $"{t.TrialId.Split('.')[^1]} {t.Status} {t.Steps}"));
+        return $"trials: {states}; client log: {Tail(SubmitLog, 10)}";
+    }
+
+    public static string Tail(string file, int lines) =>
+        File.Exists(file) ? string.Join('\n', File.ReadLines(file).TakeLast(lines)) : $"({file} missing)";
+}
