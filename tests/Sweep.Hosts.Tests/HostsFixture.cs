@@ -74,6 +74,14 @@ public sealed class HostsFixture : IAsyncLifetime
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>Like <see cref="SqlAsync"/>, but null when the server does not answer (it may be restarting).</summary>
+    public async Task<string[]?> TrySqlAsync(string database, string sql)
+    {
+        var result = await Network.RunAsync("db", CommandTimeout, null, Repository.Deploy("db-host.sh"), "psql", DataDirectory,
+            "-d", database, "-Atc", sql);
+        return result.ExitCode == 0 ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null;
+    }
+
     public Task<Shell.Result> DatabaseHostAsync(params string[] arguments) =>
         Network.RunAsync("db", CommandTimeout, null, [Repository.Deploy("db-host.sh"), .. arguments]);
 

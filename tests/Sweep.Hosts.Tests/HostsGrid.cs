@@ -17,7 +17,7 @@ public static class HostsGrid
           "architectures": ["dnn"],
           "learningRates": [0.01],
           "seeds": [1, 2, 3, 4, 5, 6],
-          "training": { "batchSize": 16, "steps": 12000, "evalEvery": 1000, "devSize": 100, "checkpointEvery": 1000 }
+          "training": { "batchSize": 16, "steps": 8000, "evalEvery": 1000, "devSize": 100, "checkpointEvery": 1000 }
         }
         """;
 }
