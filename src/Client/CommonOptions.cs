@@ -107,8 +107,18 @@ internal static class CommonOptions
         {
             throw new CliException($"no Sweep store at {options.StoreDirectory}; submit a sweep first, or point --store / ${SweepHosting.HomeVariable} at an existing one");
         }
-        return SweepHosting.OpenStore(options);
+        return SweepHosting.OpenStore(options, StoreRetry(Console.Error));
     }
+
+    /// <summary>
+    /// A command rides out a database restart for up to two minutes, and says once on stderr what it waits for
+    /// (and once that the database is back), so a silent pause is never mistaken for a hang.
+    /// </summary>
+    public static StoreRetryPolicy StoreRetry(TextWriter error) => new()
+    {
+        Patience = TimeSpan.FromMinutes(2),
+        Report = message => error.WriteLine($"sweep: {message}"),
+    };
 
     public static Option<string> Format(string description, params string[] formats)
     {

@@ -26,24 +26,30 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         {
             SweepSummary summary;
             ImmutableArray<TrialSnapshot> trials;
+            IReadOnlyDictionary<string, LeaderboardRow> rows;
             try
             {
                 summary = await coordinator.GetSummaryAsync();
                 trials = await coordinator.GetTrialsAsync();
+                rows = first || !trials.Any(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId))
+                    ? new Dictionary<string, LeaderboardRow>()
+                    : (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
+                        .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
                 failingSince = null;
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ClusterCalls.IsPassing(ex) && !cancellationToken.IsCancellationRequested)
             {
-                // A silo died under the coordinator or the gateway: the cluster recovers on its own; keep asking.
+                // A silo died under the coordinator or the gateway, or the database restarts: the cluster recovers
+                // on its own (and the store said what it waits for); keep asking.
                 failingSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - failingSince > UnreachableLimit)
                 {
-                    throw new CliException($"sweep {sweepId}: the cluster has not answered for {UnreachableLimit.TotalSeconds:0} s ({ex.Message}); the sweep goes on, follow it with 'sweep status {sweepId}'");
+                    throw new CliException($"sweep {sweepId}: the cluster has not answered for {UnreachableLimit.TotalSeconds:0} s ({SweepCli.OneLine(ex.Message)}); the sweep goes on, follow it with 'sweep status {sweepId}'");
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 continue;
             }
-            await ReportFinishedAsync(summary, trials, first, cancellationToken);
+            await ReportFinishedAsync(summary, trials, rows, first);
             first = false;
             if (summary.IsFinished)
             {
@@ -58,7 +64,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         }
     }
 
-    private async Task ReportFinishedAsync(SweepSummary summary, IReadOnlyList<TrialSnapshot> trials, bool first, CancellationToken cancellationToken)
+    private async Task ReportFinishedAsync(SweepSummary summary, IReadOnlyList<TrialSnapshot> trials, IReadOnlyDictionary<string, LeaderboardRow> rows, bool first)
     {
         var finished = trials.Where(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId)).ToList();
         if (finished.Count == 0)
@@ -71,8 +77,6 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
             _reported.UnionWith(finished.Select(t => t.TrialId));
             return;
         }
-        var rows = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
-            .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
         Clear();
         foreach (var trial in finished)
         {

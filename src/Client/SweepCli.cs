@@ -78,6 +78,12 @@ public static class SweepCli
             }
             return 1;
         }
+        catch (Sweep.Grains.Storage.StoreUnavailableException ex)
+        {
+            // The database was reached before, or may be restarting: the configuration is not to blame.
+            await console.Error.WriteLineAsync($"sweep: {OneLine(ex.Message)}; try again when the database is back");
+            return 1;
+        }
         catch (Npgsql.NpgsqlException ex)
         {
             await console.Error.WriteLineAsync($"sweep: PostgreSQL: {OneLine(ex.Message)} (check --cluster, --postgres or ${Sweep.Grains.Hosting.SweepHosting.PostgresVariable})");

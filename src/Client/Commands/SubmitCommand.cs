@@ -47,7 +47,7 @@ internal static class SubmitCommand
             await SubmitAsync(console, grains, sweep, "cluster");
             if (wait)
             {
-                await new ProgressView(console, grains, SweepHosting.OpenStore(options), sweep.SweepId).RunAsync(cancellationToken);
+                await new ProgressView(console, grains, SweepHosting.OpenStore(options, CommonOptions.StoreRetry(console.Error)), sweep.SweepId).RunAsync(cancellationToken);
             }
             var code = await Finish(console, grains, sweep.SweepId, wait);
             await client.StopAsync(CancellationToken.None);
@@ -77,7 +77,8 @@ internal static class SubmitCommand
 
     private static async Task SubmitAsync(CliConsole console, IGrainFactory grains, SweepDefinition sweep, string where)
     {
-        var outcome = await grains.GetGrain<ISweepGrain>(sweep.SweepId).SubmitAsync(sweep);
+        var outcome = await ClusterCalls.RetryAsync(console, $"submit sweep {sweep.SweepId}",
+            () => grains.GetGrain<ISweepGrain>(sweep.SweepId).SubmitAsync(sweep));
         if (outcome.Error is not null)
         {
             throw new CliException(outcome.Error);
@@ -96,13 +97,13 @@ internal static class SubmitCommand
             return 0;
         }
         var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
-        var summary = await coordinator.GetSummaryAsync();
+        var summary = await ClusterCalls.RetryAsync(console, $"read sweep {sweepId}", coordinator.GetSummaryAsync);
         await console.Out.WriteLineAsync(
             $"sweep {sweepId} finished: {summary.Completed} completed, {summary.Diverged} diverged, {summary.Failed} failed, {summary.Cancelled} cancelled");
         if (summary.Failed > 0)
         {
             // The coordinator reads each failed trial's stored error, so this holds for trials failed by an earlier run too.
-            foreach (var trial in (await coordinator.GetTrialsAsync()).Where(t => t.Status == TrialStatus.Failed))
+            foreach (var trial in (await ClusterCalls.RetryAsync(console, $"read sweep {sweepId}", coordinator.GetTrialsAsync)).Where(t => t.Status == TrialStatus.Failed))
             {
                 await console.Out.WriteLineAsync($"  {trial.TrialId} failed: {(trial.Error is null ? "(no error recorded)" : SweepCli.OneLine(trial.Error))}");
             }

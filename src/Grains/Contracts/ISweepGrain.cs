@@ -17,11 +17,19 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>The next pending trial for a slot on <paramref name="silo"/>, or null when none is left.</summary>
     Task<TrialLease?> LeaseAsync(string silo);
 
-    /// <summary>A running trial says it started (on which silo, from which step).</summary>
-    Task ReportStartedAsync(string trialId, string silo, int startStep);
+    /// <summary>A running trial says it started (on which silo, from which checkpoint step) under <paramref name="leaseId"/>.</summary>
+    Task ReportStartedAsync(string trialId, string silo, int startStep, Guid leaseId);
 
-    /// <summary>Progress of a running trial; renews its lease. Returns false when the trial should stop (cancelled).</summary>
-    Task<bool> ReportProgressAsync(TrialProgressReport progress);
+    /// <summary>Progress of a running trial; renews its lease and says whether to go on.</summary>
+    Task<ProgressReply> ReportProgressAsync(TrialProgressReport progress);
+
+    /// <summary>
+    /// A leased trial stopped without an outcome while the cluster goes on (its grain was deactivated, its silo is
+    /// stopping, its start failed, the store could not be read): it goes back to the front of the queue at once,
+    /// to resume from <paramref name="checkpointStep"/>, instead of waiting out its lease. Ignored when
+    /// <paramref name="leaseId"/> is no longer the trial's lease.
+    /// </summary>
+    Task ReleaseAsync(string trialId, Guid leaseId, int checkpointStep, string reason);
 
     /// <summary>A trial finished (its result is already in the store).</summary>
     Task ReportFinishedAsync(LeaderboardRow row, string? error);

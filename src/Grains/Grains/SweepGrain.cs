@@ -9,17 +9,24 @@ namespace Sweep.Grains.Grains;
 /// Coordinator of one sweep. The store is the source of truth for the definition, trial statuses and results, so
 /// a fresh activation (after a crash, or in a restarted embedded run) rebuilds everything from it; the grain
 /// state only keeps the cancel flag. Leases are in memory: a trial whose silo died stops renewing its lease, and
-/// the lease check puts it back in the queue, to be resumed from its checkpoint by whichever slot pulls it next.
+/// the lease check puts it back at the front of the queue, to be resumed from its checkpoint by whichever slot
+/// pulls next; a trial that stops without an outcome on a live silo hands its lease back at once. Each lease has
+/// an id, so reports from an attempt the coordinator gave up on (a partitioned silo coming back) are told to stop.
 /// </summary>
 public sealed class SweepGrain(
     ISweepStore store,
     IStudyPublisher studies,
     SweepRuntimeOptions options,
     [PersistentState("sweep", "sweep")] IPersistentState<SweepGrainState> state,
-    ILogger<SweepGrain> logger) : Grain, ISweepGrain
+    ILoggerFactory loggers) : Grain, ISweepGrain
 {
+    private readonly ILogger _log = loggers.CreateLogger<SweepGrain>();
+    private readonly ILogger _clusterLog = loggers.CreateLogger("Sweep.Cluster");
     private readonly Dictionary<string, TrialEntry> _trials = new(StringComparer.Ordinal);
-    private readonly Queue<string> _pending = new();
+    // Grid order first; a trial that lost its lease goes to the front: it has work done and a checkpoint waiting.
+    private readonly LinkedList<string> _pending = new();
+    private DateTimeOffset _lastTick = DateTimeOffset.UtcNow;
+    private TimeSpan _tickPeriod;
     private SweepDefinition? _sweep;
     private IGrainTimer? _timer;
     private DateTimeOffset _activatedAt;
@@ -73,29 +80,39 @@ public sealed class SweepGrain(
         {
             return null;
         }
-        while (_pending.TryDequeue(out var trialId))
+        while (_pending.First is { } first)
         {
-            var entry = _trials[trialId];
+            _pending.RemoveFirst();
+            var entry = _trials[first.Value];
             if (entry.Status != TrialStatus.Pending)
             {
                 continue;
             }
             entry.Status = TrialStatus.Running;
             entry.LeasedTo = silo;
+            entry.LeaseId = Guid.NewGuid();
             entry.Attempts++;
             entry.Progress = null;
             entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
-            await store.SetTrialStatusAsync(trialId, TrialStatus.Running, entry.Steps);
-            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps);
+            try
+            {
+                await store.SetTrialStatusAsync(entry.Spec.TrialId, TrialStatus.Running, entry.Steps);
+            }
+            catch
+            {
+                // No lease was handed out: the trial must not wait out one that nobody holds.
+                Requeue(entry);
+                throw;
+            }
+            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps, entry.LeaseId.Value);
         }
         return null;
     }
 
-    public Task ReportStartedAsync(string trialId, string silo, int startStep)
+    public Task ReportStartedAsync(string trialId, string silo, int startStep, Guid leaseId)
     {
-        if (_trials.TryGetValue(trialId, out var entry) && !entry.Status.IsFinished())
+        if (_trials.TryGetValue(trialId, out var entry) && !entry.Status.IsFinished() && HoldsLease(entry, leaseId))
         {
-            entry.Status = TrialStatus.Running;
             entry.Silo = silo;
             entry.ResumedFromStep = startStep;
             entry.Steps = Math.Max(entry.Steps, startStep);
@@ -104,18 +121,38 @@ public sealed class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public Task<bool> ReportProgressAsync(TrialProgressReport progress)
+    public Task<ProgressReply> ReportProgressAsync(TrialProgressReport progress)
     {
         if (!_trials.TryGetValue(progress.TrialId, out var entry) || entry.Status.IsFinished())
         {
-            return Task.FromResult(!state.State.Cancelled);
+            return Task.FromResult(state.State.Cancelled ? ProgressReply.Cancel : ProgressReply.Superseded);
         }
-        entry.Status = TrialStatus.Running;
+        if (state.State.Cancelled)
+        {
+            return Task.FromResult(ProgressReply.Cancel);
+        }
+        if (!HoldsLease(entry, progress.LeaseId))
+        {
+            return Task.FromResult(ProgressReply.Superseded);
+        }
         entry.Silo = progress.Silo;
         entry.Progress = progress;
-        entry.Steps = progress.Step;
+        entry.Steps = Math.Max(entry.Steps, progress.CheckpointStep);
         entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
-        return Task.FromResult(!state.State.Cancelled);
+        return Task.FromResult(ProgressReply.Continue);
+    }
+
+    public async Task ReleaseAsync(string trialId, Guid leaseId, int checkpointStep, string reason)
+    {
+        if (!_trials.TryGetValue(trialId, out var entry) || entry.Status.IsFinished() || !HoldsLease(entry, leaseId))
+        {
+            return;
+        }
+        entry.Steps = Math.Max(entry.Steps, checkpointStep);
+        _clusterLog.LogInformation("Trial {TrialId}: handed back by {Silo} at step {Step} ({Reason}); first in the queue",
+            trialId, entry.Silo ?? entry.LeasedTo, entry.Steps, reason);
+        Requeue(entry);
+        await RecordPendingAsync(entry);
     }
 
     public async Task ReportFinishedAsync(LeaderboardRow row, string? error)
@@ -184,7 +221,7 @@ public sealed class SweepGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Sweep {SweepId}: a running trial could not be told to stop; it stops at its next progress report", _sweep.SweepId);
+            _log.LogWarning(ex, "Sweep {SweepId}: a running trial could not be told to stop; it stops at its next progress report", _sweep.SweepId);
         }
         _studyDirty = true;
         if (IsFinished())
@@ -223,17 +260,74 @@ public sealed class SweepGrain(
             else if (!entry.Status.IsFinished())
             {
                 entry.Status = TrialStatus.Pending;
-                _pending.Enqueue(spec.TrialId);
+                _pending.AddLast(spec.TrialId);
             }
             _trials[spec.TrialId] = entry;
         }
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.LeaseDuration.Ticks / 4));
-        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period));
+        _tickPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.LeaseDuration.Ticks / 4));
+        _lastTick = DateTimeOffset.UtcNow;
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(_tickPeriod, _tickPeriod));
+    }
+
+    /// <summary>
+    /// The lease holder of <paramref name="entry"/> is <paramref name="leaseId"/>. A trial not leased since this
+    /// activation began (it was running when the coordinator moved, or its lease just expired and nobody took
+    /// it yet) is adopted by the first attempt that reports: it is alive and has the newest work.
+    /// </summary>
+    private bool HoldsLease(TrialEntry entry, Guid leaseId)
+    {
+        if (entry.LeaseId == leaseId)
+        {
+            return true;
+        }
+        if (entry.LeaseId is not null)
+        {
+            return false;
+        }
+        if (entry.Status == TrialStatus.Pending)
+        {
+            _pending.Remove(entry.Spec.TrialId);
+            entry.Status = TrialStatus.Running;
+        }
+        entry.LeaseId = leaseId;
+        return true;
+    }
+
+    private void Requeue(TrialEntry entry)
+    {
+        entry.Status = TrialStatus.Pending;
+        entry.LeaseId = null;
+        entry.Progress = null;
+        _pending.Remove(entry.Spec.TrialId);
+        _pending.AddFirst(entry.Spec.TrialId);
+    }
+
+    /// <summary>The store shows the trial pending at the step it resumes from; on failure only the display is stale.</summary>
+    private async Task RecordPendingAsync(TrialEntry entry)
+    {
+        try
+        {
+            await store.SetTrialStatusAsync(entry.Spec.TrialId, TrialStatus.Pending, entry.Steps);
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Trial {TrialId}: could not record it as pending in the store", entry.Spec.TrialId);
+        }
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
+        if (now - _lastTick > _tickPeriod * 1.5)
+        {
+            // This coordinator was not listening (a store call it waited on, a paused process): the trials' reports
+            // queued up unheard, so their lapsed leases say nothing about their silos. Renew them all once.
+            foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running))
+            {
+                entry.LeaseExpiresAt = entry.LeaseExpiresAt > now + options.LeaseDuration ? entry.LeaseExpiresAt : now + options.LeaseDuration;
+            }
+        }
+        _lastTick = now;
         foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && t.LeaseExpiresAt < now).ToList())
         {
             entry.Progress = null;
@@ -246,9 +340,10 @@ public sealed class SweepGrain(
                 _studyDirty = true;
                 continue;
             }
-            logger.LogInformation("Trial {TrialId}: lease on {Silo} expired; back in the queue", entry.Spec.TrialId, entry.Silo);
-            entry.Status = TrialStatus.Pending;
-            _pending.Enqueue(entry.Spec.TrialId);
+            _clusterLog.LogInformation("Trial {TrialId}: lease on {Silo} expired; first in the queue, to resume at step {Step}",
+                entry.Spec.TrialId, entry.Silo ?? entry.LeasedTo, entry.Steps);
+            Requeue(entry);
+            await RecordPendingAsync(entry);
         }
         if (state.State.Cancelled && _studyDirty && IsFinished())
         {
@@ -279,7 +374,7 @@ public sealed class SweepGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Sweep {SweepId}: the study report could not be refreshed", _sweep!.SweepId);
+            _log.LogWarning(ex, "Sweep {SweepId}: the study report could not be refreshed", _sweep!.SweepId);
             _studyDirty = true;
         }
     }

@@ -41,8 +41,22 @@ public sealed class TrainerSlots(
                     continue;
                 }
                 var trial = grains.GetGrain<ITrialGrain>(lease.Spec.TrialId);
-                await trial.StartAsync(lease);
-                while (!await trial.WaitForEndAsync(TimeSpan.FromSeconds(5)))
+                try
+                {
+                    await trial.StartAsync(lease);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The grain could not be started here (its old activation's silo is not yet declared dead, say):
+                    // hand the lease back now instead of leaving the trial 'running' until the lease runs out.
+                    logger.LogWarning(ex, "Trainer slot {Slot}: trial {TrialId} could not be started; handing its lease back", slot, lease.Spec.TrialId);
+                    await grains.GetGrain<ISweepGrain>(lease.Spec.SweepId).ReleaseAsync(lease.Spec.TrialId, lease.LeaseId, lease.Steps, $"its start on {silo} failed: {ex.Message}");
+                    await Task.Delay(options.IdlePoll, stoppingToken);
+                    continue;
+                }
+                // Short waits: the runtime lets a wait in progress finish before it deactivates the grain (say, when
+                // its directory entry is lost with a dead silo), and the grain hands the trial back only then.
+                while (!await trial.WaitForEndAsync(TimeSpan.FromSeconds(1)))
                 {
                     stoppingToken.ThrowIfCancellationRequested();
                 }

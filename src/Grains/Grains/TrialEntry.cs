@@ -9,7 +9,11 @@ internal sealed class TrialEntry(TrialSpec spec)
 
     public TrialStatus Status { get; set; } = TrialStatus.Pending;
 
+    /// <summary>Steps of the newest durable checkpoint: where the trial resumes, and the step the store shows.</summary>
     public int Steps { get; set; }
+
+    /// <summary>The lease the trial runs under; null while it is not leased (or not yet heard of since activation).</summary>
+    public Guid? LeaseId { get; set; }
 
     public string? Silo { get; set; }
 

@@ -14,10 +14,7 @@ public sealed class ClusterMembershipLog(
     SweepRuntimeOptions runtime,
     ILoggerFactory loggers) : BackgroundService
 {
-    /// <summary>The logger category of the cluster's own events.</summary>
-    public const string Category = "Sweep.Cluster";
-
-    private readonly ILogger _logger = loggers.CreateLogger(Category);
+    private readonly ILogger _logger = loggers.CreateLogger(SweepHosting.ClusterLogCategory);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -15,7 +15,7 @@ public sealed class HealthEndpoint(SweepHostOptions options, SiloHealth health, 
 {
     private const int MaxRequestBytes = 8192;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    private readonly ILogger _logger = loggers.CreateLogger(ClusterMembershipLog.Category);
+    private readonly ILogger _logger = loggers.CreateLogger(SweepHosting.ClusterLogCategory);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

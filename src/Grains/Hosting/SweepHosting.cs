@@ -39,9 +39,27 @@ public static class SweepHosting
             : Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs
             : null;
 
-    /// <summary>The store the options name: PostgreSQL in cluster mode, the local directory otherwise.</summary>
-    public static ISweepStore OpenStore(SweepHostOptions options) =>
-        options.IsCluster ? new PostgresSweepStore(options.PostgresConnectionString!) : new LocalDirectorySweepStore(options.StoreDirectory);
+    /// <summary>Logger category of the lines an operator watches: the store waited for, trials taken over.</summary>
+    public const string ClusterLogCategory = "Sweep.Cluster";
+
+    /// <summary>
+    /// How long a silo's store calls ride out a database outage before they give up: under the 30 s in which an
+    /// Orleans call times out, so a grain call that waited on the store still answers its caller (a lease granted
+    /// after its caller stopped waiting would be stranded). A trial's result is the exception: it is retried until
+    /// it is recorded (see <see cref="TrialGrain"/>).
+    /// </summary>
+    public static readonly TimeSpan SiloStorePatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The store the options name: PostgreSQL in cluster mode, retried through outages per
+    /// <paramref name="retry"/> (default: two minutes, silently); the local directory otherwise.
+    /// </summary>
+    public static ISweepStore OpenStore(SweepHostOptions options, StoreRetryPolicy? retry = null) =>
+        options.IsCluster
+            ? new RetryingSweepStore(
+                new PostgresSweepStore(options.PostgresConnectionString!), PostgresTransience.IsTransient, PostgresTransience.Describe,
+                retry ?? new StoreRetryPolicy(), "PostgreSQL")
+            : new LocalDirectorySweepStore(options.StoreDirectory);
 
     /// <summary>The runtime options a silo with these host options trains with.</summary>
     /// <remarks>
@@ -139,7 +157,13 @@ public static class SweepHosting
                 silo.AddActivityPropagation();
             }
         });
-        builder.Services.AddSweepSilo(OpenStore(options), RuntimeOptions(options));
+        ILogger? clusterLog = null;
+        var store = OpenStore(options, new StoreRetryPolicy
+        {
+            Patience = SiloStorePatience,
+            Report = message => clusterLog?.LogWarning("{Message}", message),
+        });
+        builder.Services.AddSweepSilo(store, RuntimeOptions(options));
         builder.Services.AddHostedService<ClusterMembershipLog>();
         if (options.HealthPort > 0)
         {
@@ -157,6 +181,7 @@ public static class SweepHosting
             builder.Services.AddSingleton(_ => storeLock);
         }
         var host = builder.Build();
+        clusterLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ClusterLogCategory);
         if (storeLock is not null)
         {
             host.Services.GetRequiredService<StoreLock>();

@@ -1,7 +1,4 @@
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
-using Sweep.Model.Data;
-using Sweep.Model.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
 
@@ -39,15 +36,6 @@ public sealed class SiloFailoverTests
         Assert.NotEqual(victim, resumed.Silo);
         Assert.True(resumed.ResumedFromStep > 0, $"resumed from step {resumed.ResumedFromStep}");
 
-        var spec = sweep.Trials.Single(t => t.TrialId == onVictim.TrialId);
-        var stored = await cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken);
-        var data = DatasetLoader.Load(spec.Dataset.ToSource(), cluster.StoreDirectory);
-        var uninterrupted = new SessionTrialTrainer().Train(spec, data, null, _ => { }, new TrainingCallbacks(), CancellationToken.None);
-        Assert.NotNull(stored);
-        Assert.Equal(uninterrupted.Steps, stored.Row.Steps);
-        Assert.Equal(uninterrupted.Curve, stored.Curve);
-        Assert.Equal(uninterrupted.Test!.Accuracy, stored.Row.TestAccuracy);
-        Assert.Equal(uninterrupted.Dev!.Accuracy, stored.Row.DevAccuracy);
-        Assert.Equal(uninterrupted.TestPredictions!.Probabilities, stored.TestPredictions!.Probabilities);
+        await StraightRun.AssertStoredResultIsBitForBitAsync(cluster, sweep.Trials.Single(t => t.TrialId == onVictim.TrialId));
     }
 }

@@ -18,6 +18,14 @@ namespace Sweep.Grains.Tests.Support;
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    private bool _durable;
+
+    /// <summary>
+    /// A server with fsync on, as a real one: for tests that crash it (immediate restarts). The assembly fixture's
+    /// shared server runs without fsync, for speed, and would lose commits in a crash.
+    /// </summary>
+    public static PostgresServer Durable() => new() { _durable = true };
+
     private const string SuperUser = "postgres";
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _templateLock = new(1, 1);
@@ -66,7 +74,8 @@ public sealed class PostgresServer : IAsyncLifetime
             asPostgres: _runAsPostgresUser);
 
         // Durability is off for speed unless SWEEP_TEST_PG_DURABLE=1 (to measure what a real server would take).
-        var durability = Environment.GetEnvironmentVariable("SWEEP_TEST_PG_DURABLE") == "1"
+        // A server that tests crash (immediate restarts) must be durable: without fsync a crash loses commits.
+        var durability = _durable || Environment.GetEnvironmentVariable("SWEEP_TEST_PG_DURABLE") == "1"
             ? ""
             : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         // Another process may take the free port between our probe and the server's bind: then try another one.
@@ -134,6 +143,29 @@ public sealed class PostgresServer : IAsyncLifetime
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return ConnectionString(name);
+    }
+
+    /// <summary>
+    /// Restarts the server in immediate mode, as after a crash: no shutdown checkpoint, every connection dropped,
+    /// crash recovery on start (same port and options). Returns once it accepts connections again.
+    /// </summary>
+    public async Task RestartImmediatelyAsync()
+    {
+        await RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
+            ["-D", _dataDirectory!, "-l", Path.Combine(Directory, "server.log"), "-m", "immediate", "-w", "restart"],
+            asPostgres: _runAsPostgresUser);
+        await WaitUntilReadyAsync();
+    }
+
+    /// <summary>Terminates every other connection to <paramref name="database"/> (pg_terminate_backend); returns how many.</summary>
+    public async Task<int> TerminateConnectionsAsync(string database, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString + ";Pooling=false");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @db AND pid <> pg_backend_pid()", connection);
+        command.Parameters.AddWithValue("db", database);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()

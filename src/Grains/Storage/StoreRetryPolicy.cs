@@ -1,0 +1,22 @@
+namespace Sweep.Grains.Storage;
+
+/// <summary>
+/// How long a <see cref="RetryingSweepStore"/> keeps trying a store call that fails for a passing reason, and whom
+/// it tells that it is waiting.
+/// </summary>
+public sealed record StoreRetryPolicy
+{
+    /// <summary>How long one call keeps being retried before it throws <see cref="StoreUnavailableException"/>.</summary>
+    public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The wait before the first retry; it doubles on every retry up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Told once when the store stops answering (with what is being waited for) and once when it answers again;
+    /// not on every retry.
+    /// </summary>
+    public Action<string>? Report { get; init; }
+}
