@@ -9,7 +9,7 @@ namespace Sweep.Hosts.Tests;
 /// <c>sweep submit grid.json --cluster … --wait</c>. Everything the test reads goes through the CLI on the client
 /// host or SQL on the database host. Disposing kills whatever it started and prints the silos' cluster log lines.
 /// </summary>
-public sealed class FaultCluster(HostsFixture fixture, string name) : IAsyncDisposable
+public sealed partial class FaultCluster(HostsFixture fixture, string name) : IAsyncDisposable
 {
     public static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan FailureDetection = TimeSpan.FromSeconds(5);
@@ -152,47 +152,70 @@ public sealed class FaultCluster(HostsFixture fixture, string name) : IAsyncDisp
         throw new TimeoutException($"no trial trained past its first checkpoint within {timeout.TotalSeconds:0} s; {Tail(SubmitLog, 10)}");
     }
 
-    /// <summary>Newest stored checkpoint step of each trial (SQL on the database host).</summary>
-    public async Task<IReadOnlyDictionary<string, int>> CheckpointStepsAsync()
+    /// <summary>
+    /// The first "took over trial X at step N" line (category Sweep.Cluster) each trial got in any silo's log after
+    /// <paramref name="sinceUtc"/>: seconds from then, and the step it resumed from.
+    /// </summary>
+    public IReadOnlyDictionary<string, (double Seconds, int Step)> TakeoversSince(DateTime sinceUtc)
     {
-        var rows = await fixture.SqlAsync(Database, "SELECT trial_id, max(step) FROM checkpoints GROUP BY trial_id");
-        return rows.Select(r => r.Split('|')).ToDictionary(r => r[0], r => int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        var takeovers = new Dictionary<string, (double Seconds, int Step)>();
+        foreach (var log in _silos.Select(s => s.Log).Distinct().Where(File.Exists))
+        {
+            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                var match = TakeoverLine().Match(line);
+                if (!match.Success)
+                {
+                    continue;
+                }
+                var at = DateTime.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+                var seconds = (at - sinceUtc).TotalSeconds;
+                var trial = match.Groups[2].Value;
+                if (seconds >= 0 && (!takeovers.TryGetValue(trial, out var known) || seconds < known.Seconds))
+                {
+                    takeovers[trial] = (seconds, int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        return takeovers;
     }
 
-    /// <summary>Steps reported before the strike beyond each trial's newest checkpoint then: work a resume redoes.</summary>
-    public async Task<int> StepsBeyondCheckpointAsync(IReadOnlyDictionary<string, int> reported)
+    /// <summary>Polls the silos' logs until every trial in <paramref name="affected"/> was taken over after <paramref name="sinceUtc"/>.</summary>
+    public async Task<bool> WaitForTakeoversAsync(IEnumerable<string> affected, DateTime sinceUtc, TimeSpan timeout)
     {
-        var checkpoints = await CheckpointStepsAsync();
-        return reported.Sum(t => Math.Max(0, t.Value - checkpoints.GetValueOrDefault(t.Key)));
+        var deadline = DateTime.UtcNow + timeout;
+        while (!affected.All(TakeoversSince(sinceUtc).ContainsKey))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(PollPeriod);
+        }
+        return true;
     }
 
     /// <summary>
-    /// Seconds from <paramref name="struck"/> until every trial in <paramref name="affected"/> has an activation on a
-    /// silo other than <paramref name="gone"/> or has finished; null if that did not happen within the timeout.
+    /// Fills the report from the takeover lines: seconds until the last affected trial resumed (null unless all did)
+    /// and the steps redone, each trial's last reported step before the strike less the step it resumed from.
     /// </summary>
-    public async Task<double?> SecondsUntilResumedElsewhereAsync(IEnumerable<string> affected, IReadOnlyCollection<SiloHost> gone, Stopwatch struck, TimeSpan timeout)
+    public void ReportTakeovers(FaultReport report, IReadOnlyDictionary<string, int> affected, DateTime struckUtc)
     {
-        var waiting = affected.ToHashSet();
-        while (waiting.Count > 0 && struck.Elapsed < timeout)
+        var takeovers = TakeoversSince(struckUtc);
+        var resumed = affected.Keys.Where(takeovers.ContainsKey).ToList();
+        report.SecondsToResume = resumed.Count == affected.Count && resumed.Count > 0 ? resumed.Max(t => takeovers[t].Seconds) : null;
+        report.StepsRedone = resumed.Sum(t => Math.Max(0, affected[t] - takeovers[t].Step));
+        if (resumed.Count < affected.Count)
         {
-            foreach (var silo in _silos.Where(s => !gone.Contains(s) && !s.Process.HasExited))
-            {
-                if (await TrialsOnAsync(silo) is { } here)
-                {
-                    waiting.ExceptWith(here);
-                }
-            }
-            if (waiting.Count > 0 && await TrialsAsync() is { } trials)
-            {
-                waiting.RemoveWhere(t => trials[t].Status is "completed" or "failed" or "diverged");
-            }
-            if (waiting.Count > 0)
-            {
-                await Task.Delay(PollPeriod);
-            }
+            report.Notes += $" {affected.Count - resumed.Count} affected trial(s) never logged a takeover;";
         }
-        return waiting.Count == 0 ? struck.Elapsed.TotalSeconds : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\S+Z) .*took over trial (\S+) at step (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex TakeoverLine();
 
     /// <summary>Seconds from <paramref name="struck"/> until every affected trial reports more steps than before the strike, or has finished.</summary>
     public async Task<(double? Seconds, int StepsLost)> SecondsUntilProgressAsync(IReadOnlyDictionary<string, int> before, Stopwatch struck, TimeSpan timeout)
