@@ -50,14 +50,33 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 ('dotnet') is not on PATH; see https://dot.net" >&2; exit 1; }
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-set +e
-dotnet test Sweep.sln -c Release "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+status=0
+# run LABEL [VAR=VALUE ...] -- dotnet test arguments
+run() {
+  local label="$1"; shift
+  local vars=()
+  while [ "$1" != "--" ]; do vars+=("$1"); shift; done
+  shift
+  set +e
+  env ${vars[@]+"${vars[@]}"} dotnet test "$@" 2>&1 | tee "$logs/$label.log"
+  local code=${PIPESTATUS[0]}
+  set -e
+  [ "$code" -eq 0 ] || status=$code
+}
+run all -- Sweep.sln -c Release "$@"
+# The kernels pick their instruction set once per process (AVX-512, else AVX2, else scalar), so one machine runs
+# one path. Run the model tests again with the wider sets switched off: the AVX2 and the scalar kernels that other
+# CPUs run are held to the same references and finite differences here too.
+run avx2 DOTNET_EnableAVX512=0 -- tests/Sweep.Model.Tests -c Release --no-build "$@"
+run scalar DOTNET_EnableHWIntrinsic=0 -- tests/Sweep.Model.Tests -c Release --no-build "$@"
 # One plain closing line with the runner's own totals (Microsoft Testing Platform prints them as "succeeded: N").
-passed=$(awk '/^  succeeded:/ {n=$2} END {print n+0}' "$log")
-failed=$(awk '/^  failed:/ {n=$2} END {print n+0}' "$log")
-echo "$passed passed, $failed failed"
+passed=0
+failed=0
+for label in all avx2 scalar; do
+  passed=$((passed + $(awk '/^  succeeded:/ {n=$2} END {print n+0}' "$logs/$label.log")))
+  failed=$((failed + $(awk '/^  failed:/ {n=$2} END {print n+0}' "$logs/$label.log")))
+done
+echo "$passed passed, $failed failed (model tests also run with AVX-512 off and with hardware intrinsics off)"
 exit "$status"

@@ -24,6 +24,7 @@ public static class StoreCancellation
             {
                 continue;
             }
+            TrialLifecycle.Move(spec.TrialId, known ? s.Status : TrialStatus.Pending, TrialStatus.Cancelled);
             if (await store.SaveResultAsync(TrialResults.Cancelled(spec, known ? s.Steps : 0), cancellationToken))
             {
                 cancelled++;

@@ -88,7 +88,7 @@ public sealed class SweepGrain(
             {
                 continue;
             }
-            entry.Status = TrialStatus.Running;
+            entry.MoveTo(TrialStatus.Running);
             entry.LeasedTo = silo;
             entry.LeaseId = Guid.NewGuid();
             entry.Attempts++;
@@ -161,7 +161,7 @@ public sealed class SweepGrain(
         {
             return;
         }
-        entry.Status = row.Status;
+        entry.MoveTo(row.Status);
         entry.Steps = row.Steps;
         entry.Error = error;
         entry.Progress = null;
@@ -213,7 +213,7 @@ public sealed class SweepGrain(
                 continue;
             }
             await store.SaveResultAsync(TrialResults.Cancelled(entry.Spec, entry.Steps));
-            entry.Status = TrialStatus.Cancelled;
+            entry.MoveTo(TrialStatus.Cancelled);
         }
         try
         {
@@ -248,7 +248,7 @@ public sealed class SweepGrain(
             var entry = new TrialEntry(spec) { Error = errors.GetValueOrDefault(spec.TrialId) };
             if (statuses.TryGetValue(spec.TrialId, out var stored))
             {
-                entry.Status = stored.Status;
+                entry.Restore(stored.Status);
                 entry.Steps = stored.Steps;
             }
             if (entry.Status == TrialStatus.Running && options.RunningTrialGrace > TimeSpan.Zero)
@@ -259,7 +259,7 @@ public sealed class SweepGrain(
             }
             else if (!entry.Status.IsFinished())
             {
-                entry.Status = TrialStatus.Pending;
+                entry.Restore(TrialStatus.Pending);
                 _pending.AddLast(spec.TrialId);
             }
             _trials[spec.TrialId] = entry;
@@ -287,7 +287,7 @@ public sealed class SweepGrain(
         if (entry.Status == TrialStatus.Pending)
         {
             _pending.Remove(entry.Spec.TrialId);
-            entry.Status = TrialStatus.Running;
+            entry.MoveTo(TrialStatus.Running);
         }
         entry.LeaseId = leaseId;
         return true;
@@ -295,7 +295,7 @@ public sealed class SweepGrain(
 
     private void Requeue(TrialEntry entry)
     {
-        entry.Status = TrialStatus.Pending;
+        entry.MoveTo(TrialStatus.Pending);
         entry.LeaseId = null;
         entry.Progress = null;
         _pending.Remove(entry.Spec.TrialId);
@@ -334,9 +334,9 @@ public sealed class SweepGrain(
             if (state.State.Cancelled)
             {
                 // Its silo died after the sweep was cancelled: nobody will report it, so end it here.
-                entry.Status = await store.SaveResultAsync(TrialResults.Cancelled(entry.Spec, entry.Steps), cancellationToken)
+                entry.MoveTo(await store.SaveResultAsync(TrialResults.Cancelled(entry.Spec, entry.Steps), cancellationToken)
                     ? TrialStatus.Cancelled
-                    : (await store.GetResultAsync(entry.Spec.TrialId, cancellationToken))?.Row.Status ?? TrialStatus.Cancelled;
+                    : (await store.GetResultAsync(entry.Spec.TrialId, cancellationToken))?.Row.Status ?? TrialStatus.Cancelled);
                 _studyDirty = true;
                 continue;
             }

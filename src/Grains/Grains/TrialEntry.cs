@@ -7,7 +7,8 @@ internal sealed class TrialEntry(TrialSpec spec)
 {
     public TrialSpec Spec { get; } = spec;
 
-    public TrialStatus Status { get; set; } = TrialStatus.Pending;
+    /// <summary>Changed only through <see cref="MoveTo"/> (checked by <see cref="TrialLifecycle"/>) or <see cref="Restore"/>.</summary>
+    public TrialStatus Status { get; private set; } = TrialStatus.Pending;
 
     /// <summary>Steps of the newest durable checkpoint: where the trial resumes, and the step the store shows.</summary>
     public int Steps { get; set; }
@@ -28,6 +29,11 @@ internal sealed class TrialEntry(TrialSpec spec)
     public string? Error { get; set; }
 
     public TrialProgressReport? Progress { get; set; }
+
+    public void MoveTo(TrialStatus status) => Status = TrialLifecycle.Move(Spec.TrialId, Status, status);
+
+    /// <summary>Takes the status the store holds, when a coordinator activation loads the sweep (not a move).</summary>
+    public void Restore(TrialStatus status) => Status = status;
 
     public TrialSnapshot ToSnapshot() => new(
         Spec.TrialId, Spec.Dataset.Name, Spec.Architecture, Spec.Filters, Spec.LearningRate, Spec.Seed,
