@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need: PostgreSQL server binaries (the storage and cluster tests start
+# Runs every test. Installs what the tests need through the OS package manager when it is absent: Chromium (the
+# dashboard's browser tests drive it) and PostgreSQL server binaries (the storage and cluster tests start
 # their own throwaway server from them: initdb + pg_ctl in a temp directory, a free port on 127.0.0.1; as root the
 # server runs as the unprivileged "postgres" user) and iproute2 (the multi-host tests) through the OS package
 # manager when they are absent.
@@ -47,6 +48,16 @@ if [ "$(id -u)" -eq 0 ]; then
   for tool in runuser useradd; do
     command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: running as root needs '$tool' (util-linux / passwd packages)" >&2; exit 1; }
   done
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  # The dashboard's browser tests drive Debian's Chromium through Playwright (which never downloads a browser).
+  echo "test.sh: /usr/bin/chromium not found (the dashboard's browser tests drive it); installing chromium with apt-get" >&2
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "test.sh: need root or sudo to install Chromium (or install it yourself: apt-get install chromium)" >&2; exit 1
+  fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+  [ -x /usr/bin/chromium ] || { echo "test.sh: chromium install failed: no /usr/bin/chromium" >&2; exit 1; }
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 ('dotnet') is not on PATH; see https://dot.net" >&2; exit 1; }
 

@@ -3,8 +3,8 @@
 # check says it is an active member with a store that answers. The systemd unit deploy/sweep-silo@.service runs
 # exactly these two commands.
 #
-#   deploy/silo-host.sh run [I]                   exec the silo: silo port 11111+I, gateway 30000+I, health 8080+I
-#   deploy/silo-host.sh wait-healthy [I] [SECONDS]   exit 0 once GET /health on 127.0.0.1:8080+I is ok (default 120 s)
+#   deploy/silo-host.sh run [I]                   exec the silo: silo port 11111+I, gateway 30000+I, health 8090+I
+#   deploy/silo-host.sh wait-healthy [I] [SECONDS]   exit 0 once GET /health on 127.0.0.1:8090+I is ok (default 120 s)
 #
 # Settings (environment; see the README's scale-out section):
 #   SWEEP_POSTGRES        the cluster's connection string (required)
@@ -35,7 +35,7 @@ binary() {
   fi
 }
 
-health_port="${SWEEP_HEALTH_PORT:-$((8080 + instance))}"
+health_port="${SWEEP_HEALTH_PORT:-$((8090 + instance))}"
 case "$cmd" in
   run)
     [ -n "${SWEEP_POSTGRES:-}" ] || die "set SWEEP_POSTGRES to the cluster's connection string"

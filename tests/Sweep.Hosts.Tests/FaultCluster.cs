@@ -96,56 +96,65 @@ public sealed partial class FaultCluster(HostsFixture fixture, string name) : IA
     }
 
     /// <summary>
-    /// The trials with an activation on a silo: its GET /trials, asked from the client host with bash's /dev/tcp
-    /// (cheap, and bounded by a 5 s timeout); null if it does not answer.
+    /// The trials running on a silo and the step each last reported (live; the store shows the checkpoint step):
+    /// its GET /trials, asked from the client host with bash's /dev/tcp (cheap, and bounded by a 5 s timeout);
+    /// null if it does not answer.
     /// </summary>
-    public async Task<IReadOnlySet<string>?> TrialsOnAsync(SiloHost silo)
+    public async Task<IReadOnlyDictionary<string, int>?> TrialsOnAsync(SiloHost silo)
     {
         var result = await Network.RunAsync("client", TimeSpan.FromSeconds(20), null, "timeout", "5", "bash", "-c",
-            "exec 3<>\"/dev/tcp/$0/8080\" && printf 'GET /trials HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3", silo.Address);
+            "exec 3<>\"/dev/tcp/$0/8090\" && printf 'GET /trials HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3", silo.Address);
         if (result.ExitCode != 0 || !result.Stdout.StartsWith("HTTP/1.1 200", StringComparison.Ordinal))
         {
             return null;
         }
         var body = result.Stdout[(result.Stdout.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
-        return body.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        return body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .ToDictionary(f => f[0], f => int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>
-    /// Polls until trials run on <paramref name="silo"/> (running in the store, activated there) and at least one
-    /// has passed its first checkpoint; returns them with their last reported steps.
+    /// Polls until trials run on <paramref name="silo"/> and at least one has a stored checkpoint; returns the
+    /// trials running there with their live steps.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> WaitForTrainingOnAsync(SiloHost silo, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (await TrialsAsync() is { } trials && await TrialsOnAsync(silo) is { } here)
+            if (await TrialsAsync() is { } trials && await TrialsOnAsync(silo) is { Count: > 0 } here
+                && here.Keys.Any(t => trials.TryGetValue(t, out var stored) && stored.Steps >= HostsGrid.CheckpointEvery))
             {
-                var running = trials.Values.Where(t => t.Status == "running" && here.Contains(t.TrialId)).ToDictionary(t => t.TrialId, t => t.Steps);
-                if (running.Values.Any(s => s >= HostsGrid.CheckpointEvery))
-                {
-                    return running;
-                }
+                return here;
             }
             await Task.Delay(PollPeriod);
         }
         throw new TimeoutException($"no trial trained past its first checkpoint on {silo.Host} within {timeout.TotalSeconds:0} s; {Tail(SubmitLog, 10)}");
     }
 
-    /// <summary>Polls until trials run anywhere and at least one has passed its first checkpoint; returns the running ones.</summary>
+    /// <summary>
+    /// Polls until trials run and at least one has a stored checkpoint (and at least <paramref name="minimumPending"/>
+    /// wait in the queue); returns every trial running then with its live step (from the silos' /trials).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> WaitForTrainingAsync(TimeSpan timeout, int minimumPending = 0)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (await TrialsAsync() is { } trials)
+            if (await TrialsAsync() is { } trials
+                && trials.Values.Any(t => t.Status == "running" && t.Steps >= HostsGrid.CheckpointEvery)
+                && trials.Values.Count(t => t.Status == "pending") >= minimumPending)
             {
-                var running = trials.Values.Where(t => t.Status == "running").ToDictionary(t => t.TrialId, t => t.Steps);
-                if (running.Values.Any(s => s >= HostsGrid.CheckpointEvery) && trials.Values.Count(t => t.Status == "pending") >= minimumPending)
+                var live = new Dictionary<string, int>();
+                foreach (var silo in _silos.Where(s => !s.Process.HasExited))
                 {
-                    return running;
+                    foreach (var (trial, step) in await TrialsOnAsync(silo) ?? new Dictionary<string, int>())
+                    {
+                        live[trial] = step;
+                    }
                 }
+                return trials.Values.Where(t => t.Status == "running").ToDictionary(t => t.TrialId, t => live.GetValueOrDefault(t.TrialId, t.Steps));
             }
             await Task.Delay(PollPeriod);
         }
@@ -199,49 +208,44 @@ public sealed partial class FaultCluster(HostsFixture fixture, string name) : IA
     }
 
     /// <summary>
-    /// Fills the report from the takeover lines: seconds until the last affected trial resumed (null unless all did)
-    /// and the steps redone, each trial's last reported step before the strike less the step it resumed from.
+    /// Fills the report from the takeover lines: with <paramref name="resumeTime"/>, the seconds until the last
+    /// affected trial was taken over (null unless all were); always the steps redone, each taken-over trial's live
+    /// step at the strike less the step it resumed from.
     /// </summary>
-    public void ReportTakeovers(FaultReport report, IReadOnlyDictionary<string, int> affected, DateTime struckUtc)
+    public void ReportTakeovers(FaultReport report, IReadOnlyDictionary<string, int> affected, DateTime struckUtc, bool resumeTime = true)
     {
         var takeovers = TakeoversSince(struckUtc);
         var resumed = affected.Keys.Where(takeovers.ContainsKey).ToList();
-        report.SecondsToResume = resumed.Count == affected.Count && resumed.Count > 0 ? resumed.Max(t => takeovers[t].Seconds) : null;
-        report.StepsRedone = resumed.Sum(t => Math.Max(0, affected[t] - takeovers[t].Step));
-        if (resumed.Count < affected.Count)
+        if (resumeTime)
         {
-            report.Notes += $" {affected.Count - resumed.Count} affected trial(s) never logged a takeover;";
+            report.SecondsToResume = resumed.Count == affected.Count && resumed.Count > 0 ? resumed.Max(t => takeovers[t].Seconds) : null;
+            if (resumed.Count < affected.Count)
+            {
+                report.Notes += $" {affected.Count - resumed.Count} affected trial(s) never logged a takeover;";
+            }
         }
+        report.StepsRedone = resumed.Sum(t => Math.Max(0, affected[t] - takeovers[t].Step));
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(\S+Z) .*took over trial (\S+) at step (\d+)")]
     private static partial System.Text.RegularExpressions.Regex TakeoverLine();
 
-    /// <summary>Seconds from <paramref name="struck"/> until every affected trial reports more steps than before the strike, or has finished.</summary>
-    public async Task<(double? Seconds, int StepsLost)> SecondsUntilProgressAsync(IReadOnlyDictionary<string, int> before, Stopwatch struck, TimeSpan timeout)
+    /// <summary>Seconds from <paramref name="struckUtc"/> until every affected trial stored a checkpoint beyond its live step at the strike, or finished.</summary>
+    public async Task<double?> SecondsUntilProgressAsync(IReadOnlyDictionary<string, int> before, DateTime struckUtc, TimeSpan timeout)
     {
         var waiting = before.Keys.ToHashSet();
-        var lowest = before.ToDictionary(t => t.Key, t => t.Value);
-        while (waiting.Count > 0 && struck.Elapsed < timeout)
+        while (waiting.Count > 0 && DateTime.UtcNow - struckUtc < timeout)
         {
             if (await TrialsAsync() is { } trials)
             {
-                foreach (var id in waiting.ToList())
-                {
-                    var now = trials[id];
-                    lowest[id] = Math.Min(lowest[id], now.Steps);
-                    if (now.Steps > before[id] || now.Status is "completed" or "failed" or "diverged")
-                    {
-                        waiting.Remove(id);
-                    }
-                }
+                waiting.RemoveWhere(id => trials[id].Steps > before[id] || trials[id].Status is "completed" or "failed" or "diverged");
             }
             if (waiting.Count > 0)
             {
                 await Task.Delay(PollPeriod);
             }
         }
-        return (waiting.Count == 0 ? struck.Elapsed.TotalSeconds : null, before.Sum(t => t.Value - lowest[t.Key]));
+        return waiting.Count == 0 ? (DateTime.UtcNow - struckUtc).TotalSeconds : null;
     }
 
     /// <summary>Waits for the client's <c>submit --wait</c> to end by itself; its exit code.</summary>

@@ -45,7 +45,7 @@ public sealed class HealthAndTimeoutOptionTests
         var result = await Shell.RunAsync(Repository.Deploy("client-host.sh"), ["health", "ftp://somewhere"], CommandTimeout);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("sweep: 'ftp://somewhere' is not a health endpoint; expected HOST:PORT or http://HOST:PORT, e.g. 10.0.0.5:8080", result.Stderr.Trim());
+        Assert.Equal("sweep: 'ftp://somewhere' is not a health endpoint; expected HOST:PORT or http://HOST:PORT, e.g. 10.0.0.5:8090", result.Stderr.Trim());
     }
 
     [Fact]

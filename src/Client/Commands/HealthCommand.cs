@@ -6,8 +6,8 @@ namespace Sweep.Client.Commands;
 /// <summary>
 /// <c>sweep health HOST:PORT</c>: asks a silo's health check (<c>sweep silo --health-port</c>) whether it is an
 /// active member with a store that answers; prints its answer and exits 0 when healthy, 1 otherwise. With --wait
-/// it asks again every half second until healthy or the time is up; with --trials it lists the trials with an
-/// activation on that silo instead.
+/// it asks again every half second until healthy or the time is up; with --trials it lists the trials running on
+/// that silo and the step each last reported instead.
 /// </summary>
 internal static class HealthCommand
 {
@@ -18,7 +18,7 @@ internal static class HealthCommand
     {
         var target = new Argument<string>("target") { Description = "The silo's health endpoint: HOST:PORT or http://HOST:PORT" };
         var wait = new Option<double>("--wait") { HelpName = "seconds", Description = "Keep asking until healthy, for at most this long (default: ask once)" };
-        var trials = new Option<bool>("--trials") { Description = "List the trials with an activation on that silo (one per line)" };
+        var trials = new Option<bool>("--trials") { Description = "List the trials running on that silo: 'trial-id step', one per line" };
         var command = new Command("health", "Check a silo's health endpoint; exit 0 when it is healthy") { target, wait, trials };
         command.SetAction(async (parse, ct) =>
         {
@@ -75,7 +75,7 @@ internal static class HealthCommand
         var text = target.Contains("://", StringComparison.Ordinal) ? target : "http://" + target;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !text.Contains(":" + uri.Port, StringComparison.Ordinal))
         {
-            throw new CliException($"'{target}' is not a health endpoint; expected HOST:PORT or http://HOST:PORT, e.g. 10.0.0.5:8080");
+            throw new CliException($"'{target}' is not a health endpoint; expected HOST:PORT or http://HOST:PORT, e.g. 10.0.0.5:8090");
         }
         return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
     }

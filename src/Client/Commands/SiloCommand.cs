@@ -31,7 +31,10 @@ internal static class SiloCommand
             HelpName = "port",
             Description = $"Serve GET /health (200 ok, or 503 and why) on this port (default: ${HealthVariable}, else none)",
         };
-        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, slots, port, gatewayPort, advertise, lease, detection, healthPort };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Also serve the web dashboard (see 'sweep dashboard') over this silo's store" };
+        var dashboardPort = new Option<int>("--dashboard-port") { HelpName = "port", Description = "Dashboard TCP port", DefaultValueFactory = _ => 8080 };
+        var dashboardBind = new Option<string>("--dashboard-bind") { HelpName = "ip", Description = "Dashboard address (default 127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, slots, port, gatewayPort, advertise, lease, detection, healthPort, dashboard, dashboardPort, dashboardBind };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(slots);
@@ -55,6 +58,11 @@ internal static class SiloCommand
             await console.Error.WriteLineAsync(cluster
                 ? $"silo starting (cluster), {SweepHosting.RuntimeOptions(options).TrainerSlots} trainer slot(s); Ctrl+C to stop"
                 : $"silo starting (embedded, store {options.StoreDirectory}); Ctrl+C to stop");
+            if (parse.GetValue(dashboard))
+            {
+                await DashboardCommand.RunSiloWithDashboardAsync(console, options, parse.GetValue(dashboardPort), parse.GetValue(dashboardBind)!, ct);
+                return 0;
+            }
             await SweepHosting.RunUntilStoppedAsync(options, ct);
             return 0;
         });

@@ -1,17 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Sweep.Grains.Views;
 
 namespace Sweep.Client.Output;
 
-/// <summary>The JSON the CLI prints: camelCase names and enum values, indented.</summary>
+/// <summary>The JSON the CLI prints: <see cref="ViewJson.Options"/>, the same as the dashboard's API serves.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static readonly JsonSerializerOptions Options = ViewJson.Options;
 
     public static void Write<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
 }

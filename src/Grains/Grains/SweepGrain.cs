@@ -18,6 +18,7 @@ public sealed class SweepGrain(
     IStudyPublisher studies,
     SweepRuntimeOptions options,
     [PersistentState("sweep", "sweep")] IPersistentState<SweepGrainState> state,
+    IClusterMembershipService membership,
     ILoggerFactory loggers) : Grain, ISweepGrain
 {
     private readonly ILogger _log = loggers.CreateLogger<SweepGrain>();
@@ -90,6 +91,7 @@ public sealed class SweepGrain(
             }
             entry.MoveTo(TrialStatus.Running);
             entry.LeasedTo = silo;
+            entry.Silo = silo;
             entry.LeaseId = Guid.NewGuid();
             entry.Attempts++;
             entry.Progress = null;
@@ -264,7 +266,8 @@ public sealed class SweepGrain(
             }
             _trials[spec.TrialId] = entry;
         }
-        _tickPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.LeaseDuration.Ticks / 4));
+        // Often enough that a trial of a silo the cluster declared dead is handed out within a couple of seconds.
+        _tickPeriod = TimeSpan.FromTicks(Math.Clamp(options.LeaseDuration.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(2).Ticks));
         _lastTick = DateTimeOffset.UtcNow;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(_tickPeriod, _tickPeriod));
     }
@@ -328,7 +331,10 @@ public sealed class SweepGrain(
             }
         }
         _lastTick = now;
-        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && t.LeaseExpiresAt < now).ToList())
+        // A silo the cluster has declared dead trains nothing: its trials need not wait out their leases.
+        var dead = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Running && (t.LeaseExpiresAt < now || dead.Contains(t.Silo ?? t.LeasedTo ?? ""))).ToList())
         {
             entry.Progress = null;
             if (state.State.Cancelled)
@@ -340,8 +346,8 @@ public sealed class SweepGrain(
                 _studyDirty = true;
                 continue;
             }
-            _clusterLog.LogInformation("Trial {TrialId}: lease on {Silo} expired; first in the queue, to resume at step {Step}",
-                entry.Spec.TrialId, entry.Silo ?? entry.LeasedTo, entry.Steps);
+            _clusterLog.LogInformation("Trial {TrialId}: {Why} on {Silo}; first in the queue, to resume at step {Step}",
+                entry.Spec.TrialId, entry.LeaseExpiresAt < now ? "lease expired" : "silo declared dead", entry.Silo ?? entry.LeasedTo, entry.Steps);
             Requeue(entry);
             await RecordPendingAsync(entry);
         }

@@ -9,7 +9,7 @@ namespace Sweep.Grains.Hosting;
 /// <summary>
 /// A minimal HTTP/1.x endpoint on <see cref="SweepHostOptions.HealthPort"/> (all addresses): <c>GET /health</c>
 /// answers 200 <c>ok</c> or 503 with a one-line reason (<see cref="SiloHealth"/>), <c>GET /trials</c> lists the
-/// trials with an activation on this silo, one per line. Nothing else; no request body is read.
+/// trials running on this silo, one "trial-id step" per line. Nothing else; no request body is read.
 /// </summary>
 public sealed class HealthEndpoint(SweepHostOptions options, SiloHealth health, ILoggerFactory loggers) : BackgroundService
 {
@@ -60,7 +60,7 @@ public sealed class HealthEndpoint(SweepHostOptions options, SiloHealth health, 
             {
                 null => (400, "bad request"),
                 "/health" => await HealthAsync(timeout.Token),
-                "/trials" => (200, string.Concat((await health.TrialsHereAsync()).Select(t => t + "\n"))),
+                "/trials" => (200, string.Concat((await health.TrialsHereAsync()).Select(t => $"{t.TrialId} {t.Step}\n"))),
                 _ => (404, "not found; GET /health or /trials"),
             };
             await WriteResponseAsync(stream, status, body, timeout.Token);

@@ -5,7 +5,7 @@ namespace Sweep.Grains.Hosting;
 
 /// <summary>
 /// Whether this silo can do its work: it is an active member of the cluster and its store answers. Also which
-/// trials have a live activation here (what <c>GET /trials</c> lists).
+/// trials run here and at which step (what <c>GET /trials</c> lists).
 /// </summary>
 public sealed class SiloHealth(SweepHostOptions options, IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains)
 {
@@ -22,16 +22,20 @@ public sealed class SiloHealth(SweepHostOptions options, IClusterMembershipServi
         return options.IsCluster ? await PostgresProblemAsync(cancellationToken) : LocalProblem();
     }
 
-    /// <summary>Trial ids with an activation on this silo (running, or finished and not yet collected).</summary>
-    public async Task<IReadOnlyList<string>> TrialsHereAsync()
+    /// <summary>
+    /// The trials the coordinators of the active sweeps have running on this silo, with the step each last
+    /// reported (live, not the checkpoint step the store shows), ordered by trial id.
+    /// </summary>
+    public async Task<IReadOnlyList<(string TrialId, int Step)>> TrialsHereAsync()
     {
-        var trialType = grains.GetGrain<ITrialGrain>("-").GetGrainId().Type;
-        var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [silo.SiloAddress]);
-        return statistics
-            .Where(s => s.GrainId.Type.Equals(trialType) && s.SiloAddress.Equals(silo.SiloAddress))
-            .Select(s => s.GrainId.Key.ToString()!)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var here = silo.SiloAddress.ToString();
+        var running = new List<(string TrialId, int Step)>();
+        foreach (var sweep in await grains.GetGrain<ISweepRegistryGrain>(0).GetActiveAsync())
+        {
+            var trials = await grains.GetGrain<ISweepGrain>(sweep).GetTrialsAsync();
+            running.AddRange(trials.Where(t => t.Status == TrialStatus.Running && t.Silo == here).Select(t => (t.TrialId, t.Step)));
+        }
+        return running.OrderBy(t => t.TrialId, StringComparer.Ordinal).ToList();
     }
 
     private async Task<string?> PostgresProblemAsync(CancellationToken cancellationToken)

@@ -56,5 +56,8 @@ public sealed record SweepHostOptions
 
     public string ServiceId { get; init; } = "sweep";
 
+    /// <summary>More silo configuration from the caller (e.g. the Orleans Dashboard's silo side), applied last.</summary>
+    public Action<ISiloBuilder>? ConfigureSiloBuilder { get; init; }
+
     public bool IsCluster => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 }

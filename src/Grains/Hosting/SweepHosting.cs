@@ -156,6 +156,7 @@ public static class SweepHosting
                 // Grain calls become spans of the caller's trace (submit → lease → train …).
                 silo.AddActivityPropagation();
             }
+            options.ConfigureSiloBuilder?.Invoke(silo);
         });
         ILogger? clusterLog = null;
         var store = OpenStore(options, new StoreRetryPolicy

@@ -101,7 +101,7 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
                     throw new StoreUnavailableException(
                         $"{name} did not answer for {watch.Elapsed.TotalSeconds:0} s ({describe(ex)}) while trying to {what}", ex);
                 }
-                if (Interlocked.Exchange(ref _outage, 1) == 0)
+                if (watch.Elapsed >= policy.QuietFor && Interlocked.Exchange(ref _outage, 1) == 0)
                 {
                     policy.Report?.Invoke($"{name} is not answering ({describe(ex)}); waiting up to {policy.Patience.TotalSeconds:0} s to {what}");
                 }

@@ -15,6 +15,12 @@ public sealed record StoreRetryPolicy
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a call may keep failing before the wait is reported: a dropped connection that the first retry
+    /// replaces is not news.
+    /// </summary>
+    public TimeSpan QuietFor { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Told once when the store stops answering (with what is being waited for) and once when it answers again;
     /// not on every retry.
     /// </summary>

@@ -554,6 +554,51 @@ public sealed class TrainingSession
         return session;
     }
 
+    /// <summary>
+    /// The learning curve stored in checkpoint bytes, read without the dataset or the network (for a live view of a
+    /// running trial); throws <see cref="CheckpointException"/>. Skips the fields <see cref="Write"/> puts before it.
+    /// </summary>
+    public static IReadOnlyList<CurvePoint> ReadCurve(ReadOnlySpan<byte> checkpoint)
+    {
+        var payload = CheckpointEnvelope.Open(checkpoint).ToArray();
+        using var r = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
+        try
+        {
+            r.ReadString();
+            r.BaseStream.Seek(6 * sizeof(int) + sizeof(ulong), SeekOrigin.Current);
+            // Options: 16 fields, as Write lists them.
+            r.BaseStream.Seek(sizeof(double) + 6 * sizeof(int) + sizeof(double) + 2 * sizeof(int) + sizeof(double)
+                + sizeof(int) + 3 * sizeof(double) + sizeof(int), SeekOrigin.Current);
+            var step = r.ReadInt32();
+            r.BaseStream.Seek(sizeof(bool) + sizeof(double) + sizeof(int) + sizeof(double) + 4 * sizeof(ulong), SeekOrigin.Current);
+            var count = r.ReadInt32();
+            if (count < 0)
+            {
+                throw new CheckpointException($"Checkpoint declares {count} parameters.");
+            }
+            r.BaseStream.Seek(3L * count * sizeof(float), SeekOrigin.Current);
+            if (!r.ReadBoolean())
+            {
+                r.BaseStream.Seek((long)count * sizeof(float), SeekOrigin.Current);
+            }
+            var points = r.ReadInt32();
+            if (points < 0 || points > step)
+            {
+                throw new CheckpointException($"Checkpoint curve has {points} points for {step} steps.");
+            }
+            var curve = new CurvePoint[points];
+            for (var i = 0; i < points; i++)
+            {
+                curve[i] = new CurvePoint(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            }
+            return curve;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new CheckpointException("Checkpoint payload ends early although its checksum matches: it was written by an incompatible build.");
+        }
+    }
+
     private static void WriteFloats(BinaryWriter w, float[] values) => w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
 
     private static void ReadFloats(BinaryReader r, float[] values)

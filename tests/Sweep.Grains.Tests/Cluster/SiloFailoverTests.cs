@@ -8,9 +8,22 @@ public sealed class SiloFailoverTests
     public async Task KilledSilo_TrialResumesFromCheckpointElsewhere_AndEndsBitForBitAsAnUninterruptedRun()
     {
         await using var cluster = await SweepTestCluster.StartAsync(silos: 2, slotsPerSilo: 1);
+        await KillSiloMidTrialAsync(cluster, "failover");
+    }
+
+    [Fact]
+    public async Task KilledSilo_ItsTrialsAreRescheduledWhenTheClusterDeclaresItDead_NotWhenTheirLeasesRunOut()
+    {
+        // Leases far longer than the test: only the membership's verdict can bring the trial back in time.
+        await using var cluster = await SweepTestCluster.StartAsync(silos: 2, slotsPerSilo: 1, leaseDuration: TimeSpan.FromMinutes(10));
+        await KillSiloMidTrialAsync(cluster, "declared-dead");
+    }
+
+    private static async Task KillSiloMidTrialAsync(SweepTestCluster cluster, string name)
+    {
         // Long enough (several seconds per trial) that the probe below, which shares two cores with two training
         // threads, reliably sees the victim's trial in the first half of its run.
-        var sweep = TestSweeps.Create("failover", seeds: 1, TestSweeps.Settings(steps: 30000, checkpointEvery: 500));
+        var sweep = TestSweeps.Create(name, seeds: 1, TestSweeps.Settings(steps: 30000, checkpointEvery: 500));
         var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
         var secondary = cluster.Cluster.SecondarySilos[0];
         var victim = secondary.SiloAddress.ToString();

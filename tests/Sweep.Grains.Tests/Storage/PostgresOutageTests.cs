@@ -98,7 +98,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
 
     private RetryingSweepStore Open() => new(
         new PostgresSweepStore(_connectionString), PostgresTransience.IsTransient, PostgresTransience.Describe,
-        new StoreRetryPolicy { Patience = TimeSpan.FromSeconds(60), FirstDelay = TimeSpan.FromMilliseconds(50), Report = r => { lock (_reports) { _reports.Add(r); } } },
+        new StoreRetryPolicy { Patience = TimeSpan.FromSeconds(60), FirstDelay = TimeSpan.FromMilliseconds(50), QuietFor = TimeSpan.Zero, Report = r => { lock (_reports) { _reports.Add(r); } } },
         "PostgreSQL");
 
     /// <summary>Polls until the condition holds, failing at once if the writer failed (never a fixed sleep).</summary>

@@ -19,7 +19,7 @@ public sealed class RetryingSweepStoreTests : IDisposable
         var faults = new StoreFaults();
         faults.OutageOnFirst("ListSweepsAsync", TimeSpan.FromMilliseconds(300),
             () => new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"));
-        var store = Retrying(faults, TimeSpan.FromSeconds(30));
+        var store = Retrying(faults, TimeSpan.FromSeconds(30), quietFor: TimeSpan.Zero);
 
         var sweeps = await store.ListSweepsAsync(TestContext.Current.CancellationToken);
 
@@ -28,6 +28,20 @@ public sealed class RetryingSweepStoreTests : IDisposable
         Assert.Equal(2, _reports.Count);
         Assert.Contains("57P03: the database system is starting up", _reports[0]);
         Assert.Contains("answers again", _reports[1]);
+    }
+
+    [Fact]
+    public async Task OutageShorterThanTheQuietTime_IsRiddenOutSilently()
+    {
+        var faults = new StoreFaults();
+        faults.OutageOnFirst("ListSweepsAsync", TimeSpan.FromMilliseconds(30),
+            () => new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
+        var store = Retrying(faults, TimeSpan.FromSeconds(30), quietFor: TimeSpan.FromMinutes(1));
+
+        await store.ListSweepsAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(faults.Injected >= 1);
+        Assert.Empty(_reports);
     }
 
     [Fact]
@@ -71,8 +85,12 @@ public sealed class RetryingSweepStoreTests : IDisposable
     public void PostgresErrors_AreTransientOnlyWhenTheyPassByThemselves(string sqlState, bool transient) =>
         Assert.Equal(transient, PostgresTransience.IsTransient(new PostgresException("m", "FATAL", "FATAL", sqlState)));
 
-    private RetryingSweepStore Retrying(StoreFaults faults, TimeSpan patience) => new(
+    private RetryingSweepStore Retrying(StoreFaults faults, TimeSpan patience, TimeSpan? quietFor = null) => new(
         new FaultyStore(new LocalDirectorySweepStore(_root), faults), PostgresTransience.IsTransient, PostgresTransience.Describe,
-        new StoreRetryPolicy { Patience = patience, FirstDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), Report = _reports.Add },
+        new StoreRetryPolicy
+        {
+            Patience = patience, FirstDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50),
+            QuietFor = quietFor ?? TimeSpan.Zero, Report = _reports.Add,
+        },
         "PostgreSQL");
 }

@@ -43,6 +43,18 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void ReadCurve_GivesTheCurveOfEachCheckpoint_WithOrWithoutStoredLastGoodWeights()
+    {
+        var options = new TrainingOptions { Seed = 4, BatchSize = 8, Steps = 5, EvalEvery = 3, DevSize = 50, CheckpointEvery = 4 };
+        var checkpoints = new Dictionary<int, byte[]>();
+        var result = TrainingSession.Create(ArchitectureSpec.Parse("conv2k3s1p1-dense8"), options, Data)
+            .Run(new TrainingCallbacks { Checkpoint = (step, bytes) => checkpoints[step] = bytes }, CancellationToken.None);
+        Assert.Equal(result.Curve.Take(4), TrainingSession.ReadCurve(checkpoints[4]));
+        Assert.Equal(result.Curve, TrainingSession.ReadCurve(checkpoints[5]));
+        Assert.Throws<CheckpointException>(() => TrainingSession.ReadCurve(checkpoints[5].AsSpan(0, 40)));
+    }
+
+    [Fact]
     public void CorruptCheckpoint_IsRejectedByItsChecksum()
     {
         var bytes = MakeCheckpoint();

@@ -1,9 +1,9 @@
 using Sweep.Grains.Contracts;
 
-namespace Sweep.Client.Commands;
+namespace Sweep.Grains.Views;
 
-/// <summary>One sweep's counts as <c>sweep status</c> prints them (JSON: camelCase).</summary>
-internal sealed record SweepStatusRow(
+/// <summary>One sweep's counts as <c>sweep status</c> prints them and the dashboard's <c>/api/sweeps</c> serves them (JSON: camelCase).</summary>
+public sealed record SweepStatusRow(
     string SweepId,
     string State,
     DateTimeOffset CreatedAt,

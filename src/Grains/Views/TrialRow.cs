@@ -1,12 +1,12 @@
 using Sweep.Grains.Contracts;
 
-namespace Sweep.Client.Commands;
+namespace Sweep.Grains.Views;
 
 /// <summary>
-/// One trial as <c>sweep trials</c> prints it: the leaderboard row's fields, with the metrics null until the trial
+/// One trial as <c>sweep trials</c> prints it and the dashboard's <c>/api/sweeps/{id}/trials</c> serves it: the leaderboard row's fields, with the metrics null until the trial
 /// has a result, and <c>error</c> (why a Failed trial failed) null when there is none (JSON: camelCase).
 /// </summary>
-internal sealed record TrialRow(
+public sealed record TrialRow(
     string TrialId,
     string SweepId,
     string Dataset,
