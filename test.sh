@@ -2,8 +2,9 @@
 # Runs every test. First installs, through the OS package manager, whatever the tests need and this machine lacks:
 # PostgreSQL server binaries (the storage and cluster tests start their own throwaway server from them: initdb +
 # pg_ctl in a temp directory, a free port on 127.0.0.1; as root the server runs as the unprivileged "postgres"
-# user), Chromium (the dashboard's browser tests drive it) and Debian's Fashion-MNIST files (real data in MNIST
-# format). Works on a fresh Debian 12 machine as root (no sudo needed) and as a user with sudo.
+# user), iproute2 (the multi-host tests make one network namespace per host), openssl (deploy/make-certs.sh),
+# Chromium (the dashboard's browser tests drive it) and Debian's Fashion-MNIST files (real data in MNIST format).
+# Works on a fresh Debian 12 machine as root (no sudo needed) and as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,6 +37,10 @@ if [ "$(id -u)" -eq 0 ]; then
     command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: running as root needs '$tool' (util-linux / passwd packages)" >&2; exit 1; }
   done
 fi
+# The multi-host tests (tests/Sweep.Hosts.Tests) simulate machines with network namespaces: they need root and
+# iproute2's "ip" (partitions are "ip link set ... down", so no iptables). Without root they fail, naming why.
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || install "iproute2 ('ip', for the multi-host tests)" iproute2
+command -v openssl >/dev/null 2>&1 || install "openssl (deploy/make-certs.sh and its test)" openssl
 # Playwright drives the system's Chromium; it never downloads a browser.
 [ -x /usr/bin/chromium ] || install "Chromium (/usr/bin/chromium, for the dashboard's browser tests)" chromium fonts-liberation
 [ -x /usr/bin/chromium ] || { echo "test.sh: chromium install failed: no /usr/bin/chromium" >&2; exit 1; }

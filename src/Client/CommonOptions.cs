@@ -63,6 +63,13 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<double?> ResponseTimeout = new("--response-timeout")
+    {
+        HelpName = "seconds",
+        Description = "Cluster: how long a call to a silo waits for its answer before it is retried or fails (default 10)",
+        Recursive = true,
+    };
+
     static CommonOptions()
     {
         Telemetry.AcceptOnlyFromAmong("console");
@@ -78,6 +85,7 @@ internal static class CommonOptions
         root.Options.Add(TlsCa);
         root.Options.Add(Verbose);
         root.Options.Add(Telemetry);
+        root.Options.Add(ResponseTimeout);
     }
 
     /// <summary>
@@ -95,6 +103,7 @@ internal static class CommonOptions
             Tls = ClusterTlsFiles.Resolve(parse.GetValue(TlsCertificate), parse.GetValue(TlsKey), parse.GetValue(TlsCa)),
             Verbose = parse.GetValue(Verbose),
             TelemetryConsole = parse.GetValue(Telemetry) == "console",
+            ResponseTimeout = Seconds(parse, ResponseTimeout, ClusterTimeouts.ResponseRange),
         };
         if (!options.IsCluster)
         {
@@ -112,6 +121,23 @@ internal static class CommonOptions
         var valueOption = value is not null && parse.GetValue(value) is not null ? value : Cluster;
         var fileOption = file is not null && parse.GetValue(file) is not null ? file : ClusterFile;
         return Checked(ConnectionStringSource.Resolve(parse.GetValue(valueOption), parse.GetValue(fileOption), valueOption.Name, fileOption.Name));
+    }
+
+    /// <summary>A seconds option's value within its range, or a one-line user error naming the option.</summary>
+    public static TimeSpan? Seconds(ParseResult parse, Option<double?> option, (double Min, double Max) range)
+    {
+        if (parse.GetValue(option) is not { } seconds)
+        {
+            return null;
+        }
+        try
+        {
+            return ClusterTimeouts.Seconds(option.Name, seconds, range);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public static class SweepCli
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(DbCommand.Create(console));
         root.Subcommands.Add(SiloCommand.Create(console));
+        root.Subcommands.Add(HealthCommand.Create(console));
         root.Subcommands.Add(DashboardCommand.Create(console));
         return root;
     }

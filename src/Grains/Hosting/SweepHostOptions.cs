@@ -37,6 +37,24 @@ public sealed record SweepHostOptions
     /// <summary>Mutual TLS on every Orleans connection with these files; null: plain TCP.</summary>
     public ClusterTlsFiles? Tls { get; init; }
 
+    /// <summary>
+    /// How long a trial's lease lives without a progress report before the coordinator hands the trial to another
+    /// silo (cluster mode); null = <see cref="ClusterTimeouts.DefaultLeaseTimeout"/>.
+    /// </summary>
+    public TimeSpan? LeaseTimeout { get; init; }
+
+    /// <summary>
+    /// About how long an unreachable silo stays a member before it is declared dead (cluster mode); null =
+    /// <see cref="ClusterTimeouts.DefaultFailureDetection"/>.
+    /// </summary>
+    public TimeSpan? FailureDetection { get; init; }
+
+    /// <summary>How long a grain call waits for its answer; null = 10 s for clients, Orleans' 30 s for silos.</summary>
+    public TimeSpan? ResponseTimeout { get; init; }
+
+    /// <summary>TCP port of the HTTP health check (<c>GET /health</c>); 0 = none.</summary>
+    public int HealthPort { get; init; }
+
     public string ClusterId { get; init; } = "sweep";
 
     public string ServiceId { get; init; } = "sweep";

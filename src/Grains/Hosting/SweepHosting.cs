@@ -62,12 +62,21 @@ public static class SweepHosting
             : new LocalDirectorySweepStore(options.StoreDirectory);
 
     /// <summary>The runtime options a silo with these host options trains with.</summary>
-    public static SweepRuntimeOptions RuntimeOptions(SweepHostOptions options) => new()
+    /// <remarks>
+    /// A coordinator that starts fresh waits one lease for the trials the store says are running: a trial that has
+    /// not reported within a lease is presumed dead either way.
+    /// </remarks>
+    public static SweepRuntimeOptions RuntimeOptions(SweepHostOptions options)
     {
-        TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
-        DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
-        RunningTrialGrace = options.IsCluster ? TimeSpan.FromSeconds(30) : TimeSpan.Zero,
-    };
+        var lease = options.LeaseTimeout ?? ClusterTimeouts.DefaultLeaseTimeout;
+        return new()
+        {
+            TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
+            DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
+            LeaseDuration = lease,
+            RunningTrialGrace = options.IsCluster ? lease : TimeSpan.Zero,
+        };
+    }
 
     /// <summary>
     /// Everything a silo needs to run sweeps besides Orleans itself: the store, the trainer, the dataset cache,
@@ -97,6 +106,8 @@ public static class SweepHosting
             var address = options.AdvertisedAddress is { } a ? IPAddress.Parse(a) : DefaultAdvertisedAddress();
             silo.ConfigureEndpoints(address, PortOrFree(options.SiloPort), PortOrFree(options.GatewayPort), listenOnAnyHostAddress: true);
             silo.UseSweepPostgres(options.PostgresConnectionString!);
+            var detection = options.FailureDetection ?? ClusterTimeouts.DefaultFailureDetection;
+            silo.Configure<ClusterMembershipOptions>(o => ClusterTimeouts.Apply(o, detection));
         }
         else
         {
@@ -106,6 +117,10 @@ public static class SweepHosting
         if (options.Tls is { } tls)
         {
             silo.UseSweepTls(tls.Load(serverAuthentication: true));
+        }
+        if (options.ResponseTimeout is { } response)
+        {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = response);
         }
     }
 
@@ -160,6 +175,13 @@ public static class SweepHosting
             Report = message => clusterLog?.LogWarning("{Message}", message),
         });
         builder.Services.AddSweepSilo(store, RuntimeOptions(options));
+        builder.Services.AddHostedService<ClusterMembershipLog>();
+        if (options.HealthPort > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton<SiloHealth>();
+            builder.Services.AddHostedService<HealthEndpoint>();
+        }
         if (options.TelemetryConsole)
         {
             builder.Services.AddSweepConsoleTelemetry("sweep-silo");
@@ -206,12 +228,12 @@ public static class SweepHosting
         await host.StopAsync(CancellationToken.None);
     }
 
-    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>, without TLS.</summary>
+    /// <summary>Builds and starts a client of the cluster behind <paramref name="connectionString"/>, without TLS (response timeout 10 s).</summary>
     public static Task<IHost> StartClientAsync(string connectionString, bool verbose, bool telemetryConsole, CancellationToken cancellationToken) =>
         StartClientAsync(new SweepHostOptions { PostgresConnectionString = connectionString, Verbose = verbose, TelemetryConsole = telemetryConsole }, cancellationToken);
 
     /// <summary>
-    /// Builds and starts a client of the cluster the options name, with their TLS files if any.
+    /// Builds and starts a client of the cluster the options name, with their TLS files if any and their response timeout.
     /// </summary>
     /// <exception cref="SweepConfigurationException">The TLS files are wrong, or the cluster refused the connection over TLS.</exception>
     public static async Task<IHost> StartClientAsync(SweepHostOptions options, CancellationToken cancellationToken)
@@ -219,6 +241,7 @@ public static class SweepHosting
         var connectionString = options.PostgresConnectionString ?? throw new ArgumentException("a client needs the cluster's connection string", nameof(options));
         var (verbose, telemetryConsole) = (options.Verbose, options.TelemetryConsole);
         var credentials = options.Tls?.Load(serverAuthentication: false);
+        var responseTimeout = options.ResponseTimeout ?? ClusterTimeouts.DefaultClientResponseTimeout;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, verbose);
         builder.UseOrleansClient(client =>
@@ -238,7 +261,9 @@ public static class SweepHosting
                 client.AddActivityPropagation();
             }
             // A call to a silo that just died otherwise hangs for the default 30 s before the client retries.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+            // Silos that replace stopped ones are new gateways: look for them every few seconds, not every minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         if (telemetryConsole)
         {
@@ -278,6 +303,13 @@ public static class SweepHosting
             // Orleans' placement retries log every attempt at Information through Polly.
             logging.AddFilter("Polly", LogLevel.Warning);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // One line per event, with the UTC time: what an operator greps, and what the fault tests time.
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
         }
         else
         {
