@@ -5,7 +5,8 @@
 #   deploy/client-host.sh submit grid.json --cluster "<connection string>" --wait
 #   deploy/client-host.sh trials <sweep> --cluster "<connection string>" --format json
 #
-# Any sweep command works; --cluster may be left out when SWEEP_POSTGRES is set. SWEEP_BIN: directory holding
+# Any sweep command works; --cluster may be left out when SWEEP_POSTGRES_FILE (or SWEEP_POSTGRES) is set, and the
+# client's certificate comes from --tls-cert/--tls-key/--tls-ca or SWEEP_TLS_CERT/SWEEP_TLS_KEY/SWEEP_TLS_CA. SWEEP_BIN: directory holding
 # sweep.dll (default: this script's directory when it is there, else the repository's build output for $SWEEP_CONFIGURATION, default Release).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -7,7 +7,11 @@
 #   deploy/silo-host.sh wait-healthy [I] [SECONDS]   exit 0 once GET /health on 127.0.0.1:8090+I is ok (default 120 s)
 #
 # Settings (environment; see the README's scale-out section):
-#   SWEEP_POSTGRES        the cluster's connection string (required)
+#   SWEEP_POSTGRES_FILE   a file holding the cluster's connection string (readable by the silo's user only), or
+#   SWEEP_POSTGRES        the connection string itself (one of the two is required; the file keeps the password
+#                         out of the environment of every process the silo's user starts)
+#   SWEEP_TLS_CERT, SWEEP_TLS_KEY, SWEEP_TLS_CA   this host's certificate and key and the cluster's CA (PEM; see
+#                         deploy/make-certs.sh): mutual TLS between silos and with clients
 #   SWEEP_ADVERTISE       this machine's address as the other machines reach it (default: first non-loopback IPv4)
 #   SWEEP_SLOTS           trials trained at once (default: the cores)
 #   SWEEP_LEASE_TIMEOUT, SWEEP_FAILURE_DETECTION, SWEEP_RESPONSE_TIMEOUT   seconds (defaults 30, 15, 30)
@@ -18,7 +22,7 @@
 set -euo pipefail
 
 die() { echo "silo-host.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,18p' "$0" >&2; exit 2; }
+usage() { sed -n '2,22p' "$0" >&2; exit 2; }
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-}"; instance="${2:-0}"
@@ -38,7 +42,7 @@ binary() {
 health_port="${SWEEP_HEALTH_PORT:-$((8090 + instance))}"
 case "$cmd" in
   run)
-    [ -n "${SWEEP_POSTGRES:-}" ] || die "set SWEEP_POSTGRES to the cluster's connection string"
+    [ -n "${SWEEP_POSTGRES_FILE:-}${SWEEP_POSTGRES:-}" ] || die "set SWEEP_POSTGRES_FILE (or SWEEP_POSTGRES) to the cluster's connection string"
     silo="$(binary sweep-silo.dll Silo)"
     [ -f "$silo" ] || die "no silo at $silo (dotnet publish -c Release src/Silo, or set SWEEP_BIN)"
     export SWEEP_SILO_PORT="${SWEEP_SILO_PORT:-$((11111 + instance))}"

@@ -157,13 +157,49 @@ internal static class CommonOptions
         }
         catch (ArgumentException)
         {
-            // Npgsql's message quotes the keyword it choked on, which can be a piece of the password: not repeated.
+            // Npgsql's message quotes the part it choked on, which can be a piece of the password: not repeated.
+            // Only a keyword Npgsql knows is named, never a value.
+            var what = BadValueKeyword(connectionString) is { } keyword
+                ? $"the value of {keyword} does not fit it"
+                : "it has a malformed part, an unknown keyword or a value that does not fit its keyword";
             throw new CliException(
-                "not a PostgreSQL connection string: it has a malformed part, an unknown keyword or a value that does not fit its keyword; " +
+                $"not a PostgreSQL connection string: {what}; " +
                 "expected e.g. \"Host=db;Port=5432;Database=sweep;Username=sweep;Password=...\" (put a value holding ';' in double quotes)",
                 "the connection string",
                 "Key=value pairs separated by ';' with Npgsql's keywords");
         }
+    }
+
+    /// <summary>A keyword Npgsql knows whose value it refuses (say Port=abc), as Npgsql spells it; null if none is.</summary>
+    private static string? BadValueKeyword(string connectionString)
+    {
+        foreach (var part in connectionString.Split(';'))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                continue;
+            }
+            var key = part[..equals].Trim();
+            try
+            {
+                // Clearing a keyword throws only when Npgsql does not know it.
+                new Npgsql.NpgsqlConnectionStringBuilder()[key] = null;
+            }
+            catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
+            {
+                continue;
+            }
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder { [key] = part[(equals + 1)..].Trim() };
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+            {
+                return key;
+            }
+        }
+        return null;
     }
 
     /// <summary>The store the flags name; for reads, an embedded store must already exist.</summary>
@@ -179,11 +215,14 @@ internal static class CommonOptions
 
     /// <summary>
     /// A command rides out a database restart for up to two minutes, and says once on stderr what it waits for
-    /// (and once that the database is back), so a silent pause is never mistaken for a hang.
+    /// (and once that the database is back), so a silent pause is never mistaken for a hang; a database it has not
+    /// reached at all is given five seconds (a restart), then reported as not reachable.
     /// </summary>
     public static StoreRetryPolicy StoreRetry(TextWriter error) => new()
     {
         Patience = TimeSpan.FromMinutes(2),
+        // A database this command never reached is most likely a wrong --cluster: a few seconds, then the error.
+        FirstContactPatience = TimeSpan.FromSeconds(5),
         Report = message => error.WriteLine($"sweep: {message}"),
     };
 

@@ -190,6 +190,37 @@ public sealed class ClusterFaultTests(HostsFixture fixture) : IClassFixture<Host
         Assert.True(trainedAfter is not null, "the joining silo never trained a trial while pending ones remained");
     }
 
+    [Fact]
+    public async Task StrangersWithoutTheClustersCertificates_AreRefusedInOneLine_AndTheSweepGoesOn()
+    {
+        await using var cluster = new FaultCluster(fixture, "strangers");
+        await cluster.StartAsync(ThreeSilos);
+        await cluster.WaitForTrainingAsync(StrikeWithin);
+        var report = new FaultReport("strangers: a client without a certificate, a client and a silo of another CA");
+
+        // Each would end the sweep if it got in: cancel is the one command that changes it.
+        var noCertificate = await cluster.ClientAsync(new Dictionary<string, string>(), "cancel", HostsGrid.SweepId);
+        var otherCa = await cluster.ClientAsync(HostsFixture.Tls(fixture.StrangerCertificates, "client"), "cancel", HostsGrid.SweepId);
+        var strangerSilo = cluster.StartSilo("silo4", HostsFixture.Tls(fixture.StrangerCertificates, "silo4"));
+        var siloStopped = await WaitForExitAsync(strangerSilo.Process, TimeSpan.FromSeconds(90));
+
+        var exit = await cluster.WaitForSubmitAsync(SweepWithin);
+        await cluster.VerifyAsync(report, exit);
+        AssertRefusedInOneLine(noCertificate, "a client without a certificate");
+        AssertRefusedInOneLine(otherCa, "a client of another CA");
+        Assert.True(siloStopped, "a silo of another CA kept running");
+        Assert.NotEqual(0, strangerSilo.Process.ExitCode);
+        Assert.Contains("TLS certificate", File.ReadAllText(strangerSilo.Log), StringComparison.Ordinal);
+    }
+
+    private static void AssertRefusedInOneLine(Shell.Result result, string who)
+    {
+        Assert.True(result.ExitCode == 1, $"{who}: exit {result.ExitCode}, stderr: {result.Stderr}");
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("sweep: ", line, StringComparison.Ordinal);
+        Assert.Contains("TLS", line, StringComparison.Ordinal);
+    }
+
     private static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -27,6 +27,9 @@ public sealed partial class FaultCluster(HostsFixture fixture, string name) : IA
 
     public string SubmitLog => Path.Combine(fixture.Directory, $"{name}-client.log");
 
+    /// <summary>The file the silos read the connection string from (SWEEP_POSTGRES_FILE).</summary>
+    public string ConnectionStringFile => Path.Combine(fixture.Directory, $"{name}.postgres");
+
     private HostNetwork Network => fixture.Network;
 
     private static ITestOutputHelper Output => TestContext.Current.TestOutputHelper!;
@@ -35,6 +38,12 @@ public sealed partial class FaultCluster(HostsFixture fixture, string name) : IA
     public async Task StartAsync(params string[] hosts)
     {
         ConnectionString = await fixture.CreateDatabaseAsync(name);
+        // As deploy/ says: the connection string in a file only the silo's user reads, never on a command line.
+        File.WriteAllText(ConnectionStringFile, ConnectionString);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(ConnectionStringFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         foreach (var host in hosts)
         {
             StartSilo(host);
@@ -44,25 +53,31 @@ public sealed partial class FaultCluster(HostsFixture fixture, string name) : IA
         _submit = Shell.StartLogged(
             Network.On("client", Repository.Deploy("client-host.sh"), "submit", fixture.GridFile, "--cluster", ConnectionString, "--wait",
                 "--response-timeout", "5"),
-            SubmitLog, workingDirectory: fixture.Directory);
+            SubmitLog, fixture.ClientTls, workingDirectory: fixture.Directory);
     }
 
-    public SiloHost StartSilo(string host)
+    /// <param name="tls">The silo's TLS settings; default: the cluster's certificate for this host.</param>
+    public SiloHost StartSilo(string host, IReadOnlyDictionary<string, string>? tls = null)
     {
         var log = Path.Combine(fixture.Directory, $"{name}-{host}.log");
-        var process = Shell.StartLogged(Network.On(host, Repository.Deploy("silo-host.sh"), "run", "0"), log, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(tls ?? HostsFixture.Tls(fixture.Certificates, host))
         {
-            ["SWEEP_POSTGRES"] = ConnectionString,
+            ["SWEEP_POSTGRES_FILE"] = ConnectionStringFile,
             ["SWEEP_ADVERTISE"] = Network.Address(host),
             ["SWEEP_SLOTS"] = "1",
             ["SWEEP_LEASE_TIMEOUT"] = LeaseTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SWEEP_FAILURE_DETECTION"] = FailureDetection.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SWEEP_HOME"] = Path.Combine(fixture.Directory, $"{name}-{host}-home"),
-        }, Repository.Root);
+        };
+        var process = Shell.StartLogged(Network.On(host, Repository.Deploy("silo-host.sh"), "run", "0"), log, environment, Repository.Root);
         var silo = new SiloHost(host, Network.Address(host), process, log);
         _silos.Add(silo);
         return silo;
     }
+
+    /// <summary>The sweep CLI on the client host against this cluster, with the given TLS settings (none: no certificate).</summary>
+    public Task<Shell.Result> ClientAsync(IReadOnlyDictionary<string, string> tls, params string[] arguments) =>
+        Network.RunAsync("client", CommandTimeout, tls, [Repository.Deploy("client-host.sh"), .. arguments, "--cluster", ConnectionString]);
 
     /// <summary><c>deploy/silo-host.sh wait-healthy</c> on the silo's own host: returns once GET /health says ok.</summary>
     public async Task WaitHealthyAsync(string host)

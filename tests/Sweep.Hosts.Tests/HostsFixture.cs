@@ -27,6 +27,23 @@ public sealed class HostsFixture : IAsyncLifetime
 
     public string GridFile => Path.Combine(Directory, "grid.json");
 
+    /// <summary>Certificates made by <c>deploy/make-certs.sh</c>: the cluster's CA, one per silo host, the client's.</summary>
+    public string Certificates => Path.Combine(Directory, "certs");
+
+    /// <summary>Certificates of a second CA, which the cluster does not trust.</summary>
+    public string StrangerCertificates => Path.Combine(Directory, "stranger-certs");
+
+    /// <summary>The environment a client host's sweep CLI gets its TLS files from.</summary>
+    public IReadOnlyDictionary<string, string> ClientTls => Tls(Certificates, "client");
+
+    /// <summary>The TLS settings of <c>sweep-silo</c> (and the CLI) for the certificate NAME in DIR.</summary>
+    public static IReadOnlyDictionary<string, string> Tls(string directory, string name) => new Dictionary<string, string>
+    {
+        ["SWEEP_TLS_CERT"] = Path.Combine(directory, $"{name}.crt"),
+        ["SWEEP_TLS_KEY"] = Path.Combine(directory, $"{name}.key"),
+        ["SWEEP_TLS_CA"] = Path.Combine(directory, "ca.crt"),
+    };
+
     /// <summary>The embedded run's trials (by id) and test predictions (by id, as <c>sweep predictions --format json</c>).</summary>
     public IReadOnlyDictionary<string, TrialState> ReferenceTrials { get; private set; } = null!;
 
@@ -45,6 +62,7 @@ public sealed class HostsFixture : IAsyncLifetime
         await File.WriteAllTextAsync(GridFile, HostsGrid.Json);
         File.Delete(ReportFile);
         Network = await HostNetwork.CreateAsync(Hosts);
+        await MakeCertificatesAsync();
         var init = await Network.RunAsync("db", CommandTimeout, new Dictionary<string, string>
         {
             ["SWEEP_DB_LISTEN"] = Network.Address("db"),
@@ -96,6 +114,21 @@ public sealed class HostsFixture : IAsyncLifetime
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
+    }
+
+    /// <summary>What an operator does once per cluster (see the Security section of the README), and a stranger's CA.</summary>
+    private async Task MakeCertificatesAsync()
+    {
+        var script = Repository.Deploy("make-certs.sh");
+        (await Shell.RunAsync(script, ["ca", Certificates], CommandTimeout)).Check("deploy/make-certs.sh ca");
+        foreach (var host in Hosts.Keys.Where(h => h.StartsWith("silo", StringComparison.Ordinal)))
+        {
+            (await Shell.RunAsync(script, ["host", Certificates, host, Network.Address(host)], CommandTimeout)).Check("deploy/make-certs.sh host");
+        }
+        (await Shell.RunAsync(script, ["client", Certificates, "client"], CommandTimeout)).Check("deploy/make-certs.sh client");
+        (await Shell.RunAsync(script, ["ca", StrangerCertificates, "stranger-ca"], CommandTimeout)).Check("deploy/make-certs.sh ca (stranger)");
+        (await Shell.RunAsync(script, ["host", StrangerCertificates, "silo4", Network.Address("silo4")], CommandTimeout)).Check("deploy/make-certs.sh host (stranger)");
+        (await Shell.RunAsync(script, ["client", StrangerCertificates, "client"], CommandTimeout)).Check("deploy/make-certs.sh client (stranger)");
     }
 
     private async Task RunReferenceAsync()

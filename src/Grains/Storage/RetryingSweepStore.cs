@@ -15,6 +15,7 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
     : ISweepStore, IAsyncDisposable
 {
     private int _outage;
+    private volatile bool _answered;
 
     public ISweepStore Inner => inner;
 
@@ -90,6 +91,7 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
             try
             {
                 var value = await call(cancellationToken);
+                _answered = true;
                 if (failed && Interlocked.Exchange(ref _outage, 0) == 1)
                 {
                     policy.Report?.Invoke($"{name} answers again after {watch.Elapsed.TotalSeconds:0.0} s");
@@ -99,12 +101,18 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
             catch (Exception ex) when (isTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 failed = true;
+                var firstContact = !_answered && policy.FirstContactPatience is not null;
+                if (firstContact && watch.Elapsed + delay > policy.FirstContactPatience!.Value)
+                {
+                    // Never reached: not an outage to wait out but, most likely, a wrong address; say it as it is.
+                    throw;
+                }
                 if (watch.Elapsed + delay > policy.Patience)
                 {
                     throw new StoreUnavailableException(
                         $"{name} did not answer for {watch.Elapsed.TotalSeconds:0} s ({describe(ex)}) while trying to {what}", ex);
                 }
-                if (watch.Elapsed >= policy.QuietFor && Interlocked.Exchange(ref _outage, 1) == 0)
+                if (!firstContact && watch.Elapsed >= policy.QuietFor && Interlocked.Exchange(ref _outage, 1) == 0)
                 {
                     policy.Report?.Invoke($"{name} is not answering ({describe(ex)}); waiting up to {policy.Patience.TotalSeconds:0} s to {what}");
                 }

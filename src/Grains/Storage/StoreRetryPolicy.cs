@@ -9,6 +9,13 @@ public sealed record StoreRetryPolicy
     /// <summary>How long one call keeps being retried before it throws <see cref="StoreUnavailableException"/>.</summary>
     public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a store that has never answered this process is retried: a database that was never reached is
+    /// more likely a wrong address than a restart, and is reported as it is (the original error) after this long.
+    /// Default: <see cref="Patience"/>.
+    /// </summary>
+    public TimeSpan? FirstContactPatience { get; init; }
+
     /// <summary>The wait before the first retry; it doubles on every retry up to <see cref="MaxDelay"/>.</summary>
     public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -227,7 +227,7 @@ public static class BadInputCases
         // Connection strings: one line naming the problem and the expected form; a password is never echoed.
         void Connection(string name, string[] args, params string[] expected) => Add("connection", name, UserError, w => ([.. args, "--store", w.NoStore], expected));
         Connection("status with words for a connection string", ["status", "--cluster", "not a connection string"], "not a PostgreSQL connection string", "Host=");
-        Connection("leaderboard with a port that is not a number", ["leaderboard", "--cluster", "Host=db;Port=abc"], "not a PostgreSQL connection string", "port", "Host=");
+        Connection("leaderboard with a port that is not a number", ["leaderboard", "--cluster", "Host=db;Port=abc"], "not a PostgreSQL connection string", "the value of Port", "Host=");
         Connection("an unknown keyword", ["cancel", "x", "--cluster", "Hots=db;Password=hunter2"], "not a PostgreSQL connection string", "Host=");
         Connection("db migrate with a malformed string", ["db", "migrate", "--postgres", "=;="], "not a PostgreSQL connection string", "Host=");
         Connection("silo with a malformed string", ["silo", "--postgres", "garbage"], "not a PostgreSQL connection string", "Host=");

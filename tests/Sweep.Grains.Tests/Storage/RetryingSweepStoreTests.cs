@@ -60,6 +60,21 @@ public sealed class RetryingSweepStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task StoreNeverReached_IsReportedAsItIs_AfterTheFirstContactPatience_WithoutAWaitingLine()
+    {
+        var faults = new StoreFaults();
+        faults.OutageOnFirst("ListSweepsAsync", TimeSpan.FromMinutes(5),
+            () => new NpgsqlException("Failed to connect to 127.0.0.1:1", new System.Net.Sockets.SocketException(111)));
+        var store = Retrying(faults, TimeSpan.FromMinutes(5), firstContact: TimeSpan.FromMilliseconds(200));
+
+        var ex = await Assert.ThrowsAsync<NpgsqlException>(() => store.ListSweepsAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("127.0.0.1:1", ex.Message);
+        Assert.True(faults.Injected >= 2, $"tried {faults.Injected} time(s)");
+        Assert.Empty(_reports);
+    }
+
+    [Fact]
     public async Task ErrorThatIsAnAnswer_IsNotRetried()
     {
         var faults = new StoreFaults();
@@ -85,12 +100,12 @@ public sealed class RetryingSweepStoreTests : IDisposable
     public void PostgresErrors_AreTransientOnlyWhenTheyPassByThemselves(string sqlState, bool transient) =>
         Assert.Equal(transient, PostgresTransience.IsTransient(new PostgresException("m", "FATAL", "FATAL", sqlState)));
 
-    private RetryingSweepStore Retrying(StoreFaults faults, TimeSpan patience, TimeSpan? quietFor = null) => new(
+    private RetryingSweepStore Retrying(StoreFaults faults, TimeSpan patience, TimeSpan? quietFor = null, TimeSpan? firstContact = null) => new(
         new FaultyStore(new LocalDirectorySweepStore(_root), faults), PostgresTransience.IsTransient, PostgresTransience.Describe,
         new StoreRetryPolicy
         {
             Patience = patience, FirstDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50),
-            QuietFor = quietFor ?? TimeSpan.Zero, Report = _reports.Add,
+            QuietFor = quietFor ?? TimeSpan.Zero, FirstContactPatience = firstContact, Report = _reports.Add,
         },
         "PostgreSQL");
 }
