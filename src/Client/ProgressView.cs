@@ -10,9 +10,14 @@ namespace Sweep.Client;
 /// running trial (step/steps, cost, dev accuracy, images/s) and an overall line with the ETA; when stdout is
 /// redirected it prints one line per finished trial, so logs stay clean.
 /// </summary>
-internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISweepStore store, string sweepId)
+/// <param name="embedded">
+/// This process hosts the only silo: a store that refuses writes (a full disk) stops the view with a one-line
+/// error, as nothing else will fix it while it waits; on a cluster it is reported once and followed.
+/// </param>
+internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISweepStore store, string sweepId, bool embedded = false)
 {
     private static readonly TimeSpan UnreachableLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StoreProblemLimit = TimeSpan.FromSeconds(10);
 
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private int _drawnLines;
@@ -22,6 +27,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
         var first = true;
         var failingSince = (DateTime?)null;
+        var storeProblemSince = (DateTime?)null;
         while (true)
         {
             SweepSummary summary;
@@ -50,6 +56,24 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
                 continue;
             }
             await ReportFinishedAsync(summary, trials, rows, first);
+            if (summary.StoreProblem is { } problem && summary.Running == 0)
+            {
+                if (storeProblemSince is null)
+                {
+                    Clear();
+                    await console.Error.WriteLineAsync($"sweep: {problem}; no trial can start until it is fixed");
+                }
+                storeProblemSince ??= DateTime.UtcNow;
+                if (embedded && DateTime.UtcNow - storeProblemSince > StoreProblemLimit)
+                {
+                    throw new CliException(
+                        $"sweep {sweepId} stopped: {problem}; fix the store (free space, permissions) and run the same command again to resume from the checkpoints");
+                }
+            }
+            else
+            {
+                storeProblemSince = null;
+            }
             first = false;
             if (summary.IsFinished)
             {

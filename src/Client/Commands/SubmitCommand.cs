@@ -61,7 +61,7 @@ internal static class SubmitCommand
             var store = SweepHosting.OpenStore(options);
             await SubmitPreflight.CheckAsync(sweep, store, silo.Services.GetRequiredService<DatasetCache>(), cancellationToken);
             await SubmitAsync(console, grains, sweep, options.StoreDirectory);
-            await new ProgressView(console, grains, store, sweep.SweepId).RunAsync(cancellationToken);
+            await new ProgressView(console, grains, store, sweep.SweepId, embedded: true).RunAsync(cancellationToken);
             return await Finish(console, grains, sweep.SweepId, true);
         }
         catch (OperationCanceledException)

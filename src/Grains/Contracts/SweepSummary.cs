@@ -3,6 +3,10 @@ using System.Collections.Immutable;
 namespace Sweep.Grains.Contracts;
 
 /// <summary>Progress of a sweep: counts per status, running trials, and an estimate of the time left.</summary>
+/// <param name="StoreProblem">
+/// Why the coordinator cannot write to the store right now (a full disk, a read-only store), while that lasts:
+/// no trial can start until it is fixed. Null when the store takes writes.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record SweepSummary(
     [property: Id(0)] string SweepId,
@@ -15,7 +19,8 @@ public sealed record SweepSummary(
     [property: Id(7)] int Failed,
     [property: Id(8)] int Cancelled,
     [property: Id(9)] double? EtaSeconds,
-    [property: Id(10)] ImmutableArray<TrialProgressReport> RunningTrials)
+    [property: Id(10)] ImmutableArray<TrialProgressReport> RunningTrials,
+    [property: Id(11)] string? StoreProblem = null)
 {
     /// <summary>Every trial has ended.</summary>
     public bool IsFinished => Pending == 0 && Running == 0;

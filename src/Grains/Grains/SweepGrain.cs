@@ -27,6 +27,7 @@ public sealed class SweepGrain(
     // Grid order first; a trial that lost its lease goes to the front: it has work done and a checkpoint waiting.
     private readonly LinkedList<string> _pending = new();
     private DateTimeOffset _lastTick = DateTimeOffset.UtcNow;
+    private string? _storeProblem;
     private TimeSpan _tickPeriod;
     private SweepDefinition? _sweep;
     private IGrainTimer? _timer;
@@ -99,11 +100,17 @@ public sealed class SweepGrain(
             try
             {
                 await store.SetTrialStatusAsync(entry.Spec.TrialId, TrialStatus.Running, entry.Steps);
+                _storeProblem = null;
             }
-            catch
+            catch (Exception ex)
             {
                 // No lease was handed out: the trial must not wait out one that nobody holds.
                 Requeue(entry);
+                if (ex is not StoreUnavailableException)
+                {
+                    // Not an outage that passes (a full disk, a read-only store): say so to whoever follows the sweep.
+                    _storeProblem = $"the store refuses writes: {ex.Message}";
+                }
                 throw;
             }
             return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps, entry.LeaseId.Value);
@@ -192,7 +199,7 @@ public sealed class SweepGrain(
         return Task.FromResult(new SweepSummary(
             id, _sweep.CreatedAt, _trials.Count, Count(TrialStatus.Pending), Count(TrialStatus.Running),
             Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled),
-            eta, running));
+            eta, running, _storeProblem));
     }
 
     public Task<ImmutableArray<TrialSnapshot>> GetTrialsAsync() =>
