@@ -84,8 +84,7 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         Assert.Contains($"orleans dashboard: {address}orleans/", command.Output);
         using var orleansPage = await _http.GetAsync(new Uri(address, "orleans/"), Ct);
         Assert.Equal(HttpStatusCode.OK, orleansPage.StatusCode);
-        var counters = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "orleans/DashboardCounters"), Ct))!;
-        Assert.Equal("Active", (string?)counters["hosts"]!.AsArray().Single()!["status"]);
+        Assert.Equal("Active", (string?)(await OrleansHostsAsync(address, deadline)).Single()!["status"]);
         Assert.Equal(0, await command.StopAsync());
     }
 
@@ -120,8 +119,19 @@ public sealed class CommandTests(PostgresServer server) : IDisposable
         }
         while ((string?)sweep["state"] != "finished");
         Assert.True((int)sweep["cancelled"]! >= 5, $"cancelled: {sweep["cancelled"]}");
-        var counters = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "orleans/DashboardCounters"), Ct))!;
-        Assert.Contains(counters["hosts"]!.AsArray(), h => (string?)h!["status"] == "Active");
+        Assert.Contains(await OrleansHostsAsync(address, deadline), h => (string?)h!["status"] == "Active");
+    }
+
+    /// <summary>The silos the Orleans Dashboard lists; it gathers its counters periodically, listing none until its first round.</summary>
+    private async Task<JsonArray> OrleansHostsAsync(Uri address, DateTime deadline)
+    {
+        JsonArray hosts;
+        while ((hosts = JsonNode.Parse(await _http.GetStringAsync(new Uri(address, "orleans/DashboardCounters"), Ct))!["hosts"]!.AsArray()).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the Orleans Dashboard's counters never listed a silo");
+            await Task.Delay(100, Ct);
+        }
+        return hosts;
     }
 
     [Theory]

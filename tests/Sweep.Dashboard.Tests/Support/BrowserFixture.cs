@@ -43,7 +43,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         var grids = Path.Combine(_store.Path, "grids");
         Directory.CreateDirectory(grids);
-        File.WriteAllText(Path.Combine(grids, "tiny.json"), BrowserGrids.Tiny);
+        File.WriteAllText(Path.Combine(grids, "tiny.json"), Sweep.Client.Tests.TinyGrids.Valid);
         File.WriteAllText(Path.Combine(grids, "live.json"), BrowserGrids.Live);
         var tiny = await Cli.RunAsync(CancellationToken.None, "submit", Path.Combine(grids, "tiny.json"), "--store", _store.Path, "--slots", "1");
         if (tiny.Code != 0)
