@@ -39,6 +39,11 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredSweep> _sweeps = new(StringComparer.Ordinal);
 
+    // Result files whose whole content this instance has verified, by path, with the length and write time they had
+    // then: a long-lived store (a silo, the dashboard) hashes each result once, not on every listing. A result is
+    // written once and replaced only by a repair, which changes both.
+    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenUtc, ResultDocument Document)> _verified = new(StringComparer.Ordinal);
+
     /// <param name="rootDirectory">Created if missing.</param>
     public LocalDirectorySweepStore(string rootDirectory)
     {
@@ -516,7 +521,25 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         var path = ResultPath(trialId);
         try
         {
-            return (whole ? await ResultFile.ReadVerifiedDocumentAsync(path, cancellationToken) : await ResultFile.ReadDocumentAsync(path, cancellationToken), null);
+            if (!whole)
+            {
+                return (await ResultFile.ReadDocumentAsync(path, cancellationToken), null);
+            }
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return (null, null);
+            }
+            if (_verified.TryGetValue(path, out var known) && known.Length == file.Length && known.WrittenUtc == file.LastWriteTimeUtc)
+            {
+                return (known.Document, null);
+            }
+            var document = await ResultFile.ReadVerifiedDocumentAsync(path, cancellationToken);
+            if (document is not null)
+            {
+                _verified[path] = (file.Length, file.LastWriteTimeUtc, document);
+            }
+            return (document, null);
         }
         catch (Exception e) when (IsDamage(e))
         {
