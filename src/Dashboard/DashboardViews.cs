@@ -14,6 +14,11 @@ namespace Sweep.Dashboard;
 /// </summary>
 internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
 {
+    /// <summary>How long one read of a sweep's statuses serves as the version of all its views (a page polls several).</summary>
+    private static readonly TimeSpan VersionReuse = TimeSpan.FromMilliseconds(500);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long ReadAt, Task<string> Version)> _versions = new(StringComparer.Ordinal);
+
     /// <summary><c>sweep status --format json</c>'s rows, each with <c>stepsDone</c>, <c>stepsTotal</c> and <c>etaSeconds</c>.</summary>
     public async Task<JsonArray> SweepsAsync(CancellationToken cancellationToken)
     {
@@ -162,10 +167,22 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
     /// A fingerprint of everything that changes while a sweep runs (each trial's status and steps: a new result or
     /// checkpoint changes them); the sweep of a trial id for trial views. Cheap next to the views it guards.
     /// </summary>
-    public async Task<string> VersionAsync(string sweepOrTrialId, CancellationToken cancellationToken)
+    public Task<string> VersionAsync(string sweepOrTrialId, CancellationToken cancellationToken)
     {
         var dot = sweepOrTrialId.IndexOf('.', StringComparison.Ordinal);
         var sweepId = dot < 0 ? sweepOrTrialId : sweepOrTrialId[..dot];
+        var now = Environment.TickCount64;
+        if (_versions.TryGetValue(sweepId, out var known) && now - known.ReadAt < VersionReuse.TotalMilliseconds && !known.Version.IsFaulted)
+        {
+            return known.Version;
+        }
+        var version = ReadVersionAsync(sweepId, cancellationToken);
+        _versions[sweepId] = (now, version);
+        return version;
+    }
+
+    private async Task<string> ReadVersionAsync(string sweepId, CancellationToken cancellationToken)
+    {
         if (await store.GetSweepAsync(sweepId, cancellationToken) is null)
         {
             return "none";
