@@ -9,9 +9,10 @@ try
 {
     await SweepHosting.RunUntilStoppedAsync(SiloEnvironment.Read(), stop.Token);
 }
-catch (SweepConfigurationException ex)
+catch (Sweep.Model.SweepUserException ex)
 {
-    // A setting the operator can fix: one line, no stack trace.
+    // A setting or a store the operator can fix (SWEEP_* values, TLS files, a store in use, a migration): one
+    // line, no stack trace.
     await Console.Error.WriteLineAsync($"sweep-silo: {ex.Message}");
     return 1;
 }

@@ -18,6 +18,21 @@ public sealed class HealthAndTimeoutOptionTests
         Assert.Equal("sweep: --lease-timeout: 0.5 s is out of range; expected 2–3600 seconds", line);
     }
 
+    [Theory]
+    [InlineData("SWEEP_SLOTS", "abc", "sweep-silo: SWEEP_SLOTS=abc is not a positive whole number")]
+    [InlineData("SWEEP_LEASE_TIMEOUT", "0.5", "sweep-silo: SWEEP_LEASE_TIMEOUT: 0.5 s is out of range; expected 2–3600 seconds")]
+    public async Task SiloServiceWithABadSetting_ExitsOneWithOneLineNamingIt(string variable, string value, string expected)
+    {
+        var result = await Shell.RunAsync(Repository.Deploy("silo-host.sh"), ["run", "0"], CommandTimeout, new Dictionary<string, string>
+        {
+            ["SWEEP_POSTGRES"] = "Host=127.0.0.1;Port=1;Database=none",
+            [variable] = value,
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(expected, Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task ResponseTimeoutOutOfRange_IsOneLineErrorOnAnyCommand()
     {

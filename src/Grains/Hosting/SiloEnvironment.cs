@@ -28,8 +28,17 @@ public static class SiloEnvironment
         ResponseTimeout = Seconds("SWEEP_RESPONSE_TIMEOUT", ClusterTimeouts.ResponseRange),
     };
 
-    private static TimeSpan? Seconds(string name, (double Min, double Max) range) =>
-        ClusterTimeouts.ParseSeconds(name, Environment.GetEnvironmentVariable(name), range);
+    private static TimeSpan? Seconds(string name, (double Min, double Max) range)
+    {
+        try
+        {
+            return ClusterTimeouts.ParseSeconds(name, Environment.GetEnvironmentVariable(name), range);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SweepConfigurationException(ex.Message);
+        }
+    }
 
     private static int? Int(string name)
     {
@@ -40,6 +49,6 @@ public static class SiloEnvironment
         }
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
-            : throw new ArgumentException($"{name}={text} is not a positive whole number");
+            : throw new SweepConfigurationException($"{name}={text} is not a positive whole number");
     }
 }
