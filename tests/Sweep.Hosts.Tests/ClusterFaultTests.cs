@@ -157,8 +157,10 @@ public sealed class ClusterFaultTests(HostsFixture fixture) : IClassFixture<Host
     public async Task HostJoiningMidSweep_PullsWork_AndTheSweepFinishes()
     {
         await using var cluster = new FaultCluster(fixture, "join");
-        await cluster.StartAsync(ThreeSilos);
-        await cluster.WaitForTrainingAsync(StrikeWithin, minimumPending: 2);
+        // One silo to begin with, so that the queue outlasts the joiner's start (5–8 s here) by several trials:
+        // with three, the queue could drain before the fourth was healthy, and the test would measure that race.
+        await cluster.StartAsync("silo1");
+        await cluster.WaitForTrainingAsync(StrikeWithin, minimumPending: 4);
 
         var struck = DateTime.UtcNow;
         var joining = cluster.StartSilo("silo4");
