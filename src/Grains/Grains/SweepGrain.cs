@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Telemetry;
 
 namespace Sweep.Grains.Grains;
 
@@ -22,7 +23,7 @@ public sealed class SweepGrain(
     ILoggerFactory loggers) : Grain, ISweepGrain
 {
     private readonly ILogger _log = loggers.CreateLogger<SweepGrain>();
-    private readonly ILogger _clusterLog = loggers.CreateLogger("Sweep.Cluster");
+    private readonly ILogger _clusterLog = loggers.CreateLogger(SweepTelemetry.ClusterLogCategory);
     private readonly Dictionary<string, TrialEntry> _trials = new(StringComparer.Ordinal);
     // Grid order first; a trial that lost its lease goes to the front: it has work done and a checkpoint waiting.
     private readonly LinkedList<string> _pending = new();

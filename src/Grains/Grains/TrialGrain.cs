@@ -40,7 +40,7 @@ public sealed class TrialGrain(
     private static readonly TimeSpan CoordinatorCallLimit = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _log = loggers.CreateLogger<TrialGrain>();
-    private readonly ILogger _clusterLog = loggers.CreateLogger("Sweep.Cluster");
+    private readonly ILogger _clusterLog = loggers.CreateLogger(SweepTelemetry.ClusterLogCategory);
     private Task? _work;
     private CancellationTokenSource? _cancel;
     private volatile StopReason _stop;

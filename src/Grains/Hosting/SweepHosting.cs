@@ -40,7 +40,7 @@ public static class SweepHosting
     public static string? ResolvePostgres(string? connectionString) => ConnectionStringSource.Resolve(connectionString, null);
 
     /// <summary>Logger category of the lines an operator watches: the store waited for, trials taken over.</summary>
-    public const string ClusterLogCategory = "Sweep.Cluster";
+    public const string ClusterLogCategory = SweepTelemetry.ClusterLogCategory;
 
     /// <summary>
     /// How long a silo's store calls ride out a database outage before they give up: under the 30 s in which an

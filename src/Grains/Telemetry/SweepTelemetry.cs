@@ -12,6 +12,9 @@ public static class SweepTelemetry
     /// <summary>Name of the ActivitySource and of the Meter.</summary>
     public const string Name = "Sweep";
 
+    /// <summary>Logger category of the lines an operator watches: joins, dead peers, takeovers, store outages.</summary>
+    public const string ClusterLogCategory = "Sweep.Cluster";
+
     public static readonly ActivitySource Source = new(Name);
 
     public static readonly Meter Meter = new(Name);
