@@ -172,13 +172,14 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
         var dot = sweepOrTrialId.IndexOf('.', StringComparison.Ordinal);
         var sweepId = dot < 0 ? sweepOrTrialId : sweepOrTrialId[..dot];
         var now = Environment.TickCount64;
-        if (_versions.TryGetValue(sweepId, out var known) && now - known.ReadAt < VersionReuse.TotalMilliseconds && !known.Version.IsFaulted)
+        if (!_versions.TryGetValue(sweepId, out var known) || now - known.ReadAt >= VersionReuse.TotalMilliseconds
+            || known.Version.IsFaulted || known.Version.IsCanceled)
         {
-            return known.Version;
+            // Shared by every caller in the period, so not bound to the first caller's request: each waits with its own.
+            known = (now, ReadVersionAsync(sweepId, CancellationToken.None));
+            _versions[sweepId] = known;
         }
-        var version = ReadVersionAsync(sweepId, cancellationToken);
-        _versions[sweepId] = (now, version);
-        return version;
+        return known.Version.WaitAsync(cancellationToken);
     }
 
     private async Task<string> ReadVersionAsync(string sweepId, CancellationToken cancellationToken)
