@@ -3,6 +3,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
 using Sweep.Model.Training;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.DashboardBench;
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
-using Sweep.Dashboard;
+using Sweep.Client.Dashboard;
 using Sweep.DashboardBench;
+using Sweep.Grains.Lifecycle;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.LocalDirectory;
 using Sweep.Grains.Storage.Postgres;
 
 // Page load and API latency of the dashboard on a store with many trials, and the CPU an open page costs the
@@ -44,7 +46,7 @@ await using (var uncached = await DashboardServer.StartAsync(store, new Dashboar
         for (var i = 0; i <= samples; i++)
         {
             // A status change between requests defeats the version check, so each request is computed in full.
-            await store.SetTrialStatusAsync($"{BenchStore.SweepId}.mnist.dnn.f0.lr0.0005.s0", Sweep.Grains.Contracts.TrialStatus.Running, 1000 + i);
+            await store.SetTrialStatusAsync($"{BenchStore.SweepId}.mnist.dnn.f0.lr0.0005.s0", Sweep.Grains.Lifecycle.TrialStatus.Running, 1000 + i);
             var clock = Stopwatch.StartNew();
             var body = await http.GetByteArrayAsync(endpoint);
             times.Add(clock.Elapsed.TotalMilliseconds);

@@ -3,6 +3,8 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Client;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Client;
 

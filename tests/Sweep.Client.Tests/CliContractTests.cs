@@ -1,3 +1,5 @@
+using Sweep.Grains.Storage.LocalDirectory;
+
 namespace Sweep.Client.Tests;
 
 public sealed class CliContractTests
@@ -149,7 +151,7 @@ public sealed class CliContractTests
     {
         using var dir = new TempDirectory();
         var grid = dir.File("tiny.json", TinyGrids.Valid);
-        var store = new Sweep.Grains.Storage.LocalDirectorySweepStore(dir.Path);
+        var store = new Sweep.Grains.Storage.LocalDirectory.LocalDirectorySweepStore(dir.Path);
         await store.CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid), TestContext.Current.CancellationToken);
 
         var run = await CliRun.RunAsync("trials", "tiny", "--format", "json", "--store", dir.Path);
@@ -167,7 +169,7 @@ public sealed class CliContractTests
     {
         using var dir = new TempDirectory();
         var grid = dir.File("tiny.json", TinyGrids.Valid);
-        var store = new Sweep.Grains.Storage.LocalDirectorySweepStore(dir.Path);
+        var store = new Sweep.Grains.Storage.LocalDirectory.LocalDirectorySweepStore(dir.Path);
         await store.CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid), TestContext.Current.CancellationToken);
 
         var cancel = await CliRun.RunAsync("cancel", "tiny", "--store", dir.Path);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Sweep.Grains.Storage;
-
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
 namespace Sweep.Client.Tests;
 
 /// <summary>
@@ -82,7 +82,7 @@ public sealed class DiskFullProcessTests
             return false;
         }
         return (await store.GetTrialStatusesAsync("diskfull", TestContext.Current.CancellationToken)).Values
-            .Any(s => s is { Status: Sweep.Grains.Contracts.TrialStatus.Running, Steps: > 0 });
+            .Any(s => s is { Status: Sweep.Grains.Lifecycle.TrialStatus.Running, Steps: > 0 });
     }
 
     /// <summary>Writes until the file system says it is full.</summary>

@@ -1,4 +1,4 @@
-using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Client.Tests;
 

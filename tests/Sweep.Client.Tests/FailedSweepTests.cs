@@ -2,6 +2,9 @@ using System.Text.Json;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Client.Tests;
 

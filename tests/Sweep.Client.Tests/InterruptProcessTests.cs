@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Sweep.Grains.Storage;
-
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
 namespace Sweep.Client.Tests;
 
 public sealed class InterruptProcessTests
@@ -40,7 +40,7 @@ public sealed class InterruptProcessTests
                 {
                     Assert.Fail($"the sweep ended before it could be interrupted (saw {seen}): {await stderr}");
                 }
-                runningStepsSeen |= (await store.GetTrialStatusesAsync("interrupt", ct)).Values.Any(s => s is { Status: Sweep.Grains.Contracts.TrialStatus.Running, Steps: > 0 });
+                runningStepsSeen |= (await store.GetTrialStatusesAsync("interrupt", ct)).Values.Any(s => s is { Status: Sweep.Grains.Lifecycle.TrialStatus.Running, Steps: > 0 });
                 await Task.Delay(50, ct);
             }
             PosixSignals.Send(first.Id, PosixSignals.Interrupt);
@@ -57,8 +57,8 @@ public sealed class InterruptProcessTests
 
         Assert.Equal(130, interrupted.ExitCode);
         Assert.Contains("interrupted; run the same command again", Assert.Single(interrupted.ErrorLines));
-        Assert.DoesNotContain(statuses.Values, s => s.Status == Sweep.Grains.Contracts.TrialStatus.Running);
-        Assert.Contains(statuses.Values, s => s.Status == Sweep.Grains.Contracts.TrialStatus.Pending && s.Steps > 0);
+        Assert.DoesNotContain(statuses.Values, s => s.Status == Sweep.Grains.Lifecycle.TrialStatus.Running);
+        Assert.Contains(statuses.Values, s => s.Status == Sweep.Grains.Lifecycle.TrialStatus.Pending && s.Steps > 0);
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains($"already submitted, {finishedBefore.Count} of 3 trials finished; running the rest", resumed.Out);
         using var json = JsonDocument.Parse(board.Out);

@@ -1,6 +1,5 @@
 using Sweep.Grains.Grid;
-using Sweep.Grains.Storage;
-
+using Sweep.Grains.Storage.LocalDirectory;
 namespace Sweep.Client.Tests;
 
 public sealed class LeaderboardFilterTests

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Sweep.Grains.Contracts;
-using Sweep.Grains.Storage;
-
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
 namespace Sweep.Client.Tests;
 
 /// <summary>One embedded host per store: a second submit on a busy store stops at once; readers are never locked out.</summary>

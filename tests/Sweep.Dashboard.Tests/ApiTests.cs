@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Sweep.Dashboard.Tests.Support;
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Client.Dashboard;
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Dashboard.Tests;
 
@@ -39,7 +41,7 @@ public abstract class ApiTests : IAsyncLifetime
         {
             Port = 0,
             CancelToken = "the-token",
-            CancelSweep = async (id, ct) => $"{await Sweep.Grains.Grains.StoreCancellation.CancelAsync(Store, id, ct)} cancelled",
+            CancelSweep = async (id, ct) => $"{await Sweep.Grains.Coordinator.StoreCancellation.CancelAsync(Store, id, ct)} cancelled",
             ReuseFor = TimeSpan.Zero,
         }, Ct);
         _http = new HttpClient { BaseAddress = _server.Address };

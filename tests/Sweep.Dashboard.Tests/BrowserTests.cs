@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Sweep.Dashboard.Tests.Support;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Dashboard.Tests;
 

@@ -2,9 +2,10 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Sweep.Dashboard.Tests.Support;
-using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
+using Sweep.Client.Dashboard;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Dashboard.Tests;
 

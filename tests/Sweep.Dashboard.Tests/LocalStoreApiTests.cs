@@ -1,5 +1,6 @@
 using Sweep.Grains.Storage;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Dashboard.Tests;
 

@@ -1,4 +1,5 @@
 using Sweep.Dashboard.Tests.Support;
+using Sweep.Client.Dashboard;
 
 namespace Sweep.Dashboard.Tests;
 

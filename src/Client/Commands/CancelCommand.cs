@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
 using Sweep.Grains.Hosting;
+using Sweep.Grains.Coordinator;
 
 namespace Sweep.Client.Commands;
 

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Sweep.Dashboard;
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
 using Orleans.Configuration;
 using OrleansDashboard = Orleans.Dashboard.ServiceCollectionExtensions;
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage.Postgres;
+using Sweep.Client.Dashboard;
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Client.Commands;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Sweep.Grains.Storage;
-using Sweep.Grains.Studies;
-
 namespace Sweep.Client.Commands;
 
 /// <summary><c>sweep predictions trial</c>: a finished trial's per-image probabilities on the test or dev split.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Sweep.Grains.Hosting;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Client.Commands;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Sweep.Grains.Storage;
-using Sweep.Grains.Studies;
-
 namespace Sweep.Client.Commands;
 
 /// <summary><c>sweep study sweep</c>: the paper's comparisons for a sweep (report built by the studies module).</summary>

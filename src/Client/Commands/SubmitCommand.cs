@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
 using Sweep.Grains.Grid;
 using Sweep.Grains.Hosting;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Client.Commands;
 

@@ -1,8 +1,9 @@
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
 using Sweep.Grains.Storage;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
+using Sweep.Grains.Training;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Client.Commands;
 

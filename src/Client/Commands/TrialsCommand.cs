@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Sweep.Client.Output;
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Client.Commands;
 

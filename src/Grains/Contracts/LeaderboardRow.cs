@@ -1,3 +1,5 @@
+using Sweep.Grains.Lifecycle;
+
 namespace Sweep.Grains.Contracts;
 
 /// <summary>One trial on the leaderboard (contract: DESIGN.md; JSON camelCase names as below).</summary>

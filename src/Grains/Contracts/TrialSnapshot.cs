@@ -1,3 +1,5 @@
+using Sweep.Grains.Lifecycle;
+
 namespace Sweep.Grains.Contracts;
 
 /// <summary>

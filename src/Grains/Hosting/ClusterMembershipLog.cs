@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Sweep.Grains.Grains;
-
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Training;
 namespace Sweep.Grains.Hosting;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Hosting;
 

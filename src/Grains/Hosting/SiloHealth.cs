@@ -1,5 +1,7 @@
 using Npgsql;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sweep.Model;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Hosting;
 

@@ -1,3 +1,6 @@
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
+
 namespace Sweep.Grains.Hosting;
 
 /// <summary>

@@ -5,10 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Sweep.Grains.Grains;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Telemetry;
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Hosting;
 

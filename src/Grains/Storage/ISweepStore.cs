@@ -1,5 +1,6 @@
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Storage;
 

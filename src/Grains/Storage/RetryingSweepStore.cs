@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Storage;
 

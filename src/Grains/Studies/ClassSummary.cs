@@ -1,3 +1,5 @@
+using Sweep.Grains.Studies.Statistics;
+
 namespace Sweep.Grains.Studies;
 
 /// <summary>One class of the per-class table (paper Tables V, VII, IX): test count, F1 and area ratio.</summary>

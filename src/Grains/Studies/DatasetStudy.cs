@@ -1,3 +1,5 @@
+using Sweep.Grains.Studies.Paper;
+
 namespace Sweep.Grains.Studies;
 
 /// <summary>Everything the report says about one dataset.</summary>

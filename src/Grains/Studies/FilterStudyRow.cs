@@ -1,3 +1,5 @@
+using Sweep.Grains.Studies.Statistics;
+
 namespace Sweep.Grains.Studies;
 
 /// <summary>One filter count of a filter-count study, with its gain over the smallest count (null for that one).</summary>

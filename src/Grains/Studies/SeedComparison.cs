@@ -1,3 +1,5 @@
+using Sweep.Grains.Studies.Statistics;
+
 namespace Sweep.Grains.Studies;
 
 /// <summary>

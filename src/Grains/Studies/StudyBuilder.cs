@@ -2,6 +2,10 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
 using Sweep.Model.Training;
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Studies.Paper;
+using Sweep.Grains.Studies.Statistics;
 
 namespace Sweep.Grains.Studies;
 

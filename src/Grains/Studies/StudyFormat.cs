@@ -1,9 +1,10 @@
 using System.Globalization;
+using Sweep.Grains.Studies.Statistics;
 
 namespace Sweep.Grains.Studies;
 
 /// <summary>Number formatting shared by the Markdown and CSV renderers (invariant culture).</summary>
-internal static class StudyFormat
+public static class StudyFormat
 {
     public static string Num(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,6 @@
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage;
 
 namespace Sweep.Grains.Views;
 

@@ -1,4 +1,5 @@
 using Sweep.Model.Data;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Client.Tests.BadInput;
 
@@ -180,7 +181,7 @@ public static class BadInputCases
         {
             var store = w.PathOf("store");
             var grid = w.Text("tiny.json", TinyGrids.Valid);
-            await new Sweep.Grains.Storage.LocalDirectorySweepStore(store).CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid));
+            await new Sweep.Grains.Storage.LocalDirectory.LocalDirectorySweepStore(store).CreateSweepAsync(Sweep.Grains.Grid.GridCompiler.Compile(TinyGrids.Valid, grid));
             var blocked = w.Text(Path.Combine("store", "trials", FinishedStore.TrialId), "not a directory");
             return (["cancel", "tiny", "--store", store], [$"cannot write {blocked}", $"'{store}'", "--store DIR"]);
         });

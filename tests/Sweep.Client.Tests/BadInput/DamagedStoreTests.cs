@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Client.Tests.BadInput;
 

@@ -4,6 +4,7 @@ using Sweep.Grains.Tests.Storage;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
 using Sweep.Model.Training;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Dashboard.Tests.Support;
 

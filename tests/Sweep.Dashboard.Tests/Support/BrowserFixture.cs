@@ -3,6 +3,8 @@ using Microsoft.Playwright;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Tests.Support;
+using Sweep.Client.Dashboard;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Dashboard.Tests.Support;
 

@@ -1,5 +1,5 @@
-using Sweep.Grains.Grains;
 using Sweep.Model.Training;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
 

@@ -1,4 +1,5 @@
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Cluster;
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Npgsql;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Cluster;
 

@@ -1,7 +1,9 @@
 using Sweep.Grains.Contracts;
-using Sweep.Grains.Grains;
 using Sweep.Model.Data;
 using Sweep.Model.Training;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
 

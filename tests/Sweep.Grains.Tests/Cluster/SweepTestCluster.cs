@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Sweep.Grains.Grains;
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Coordinator;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
 

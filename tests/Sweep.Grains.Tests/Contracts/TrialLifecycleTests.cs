@@ -1,4 +1,4 @@
-using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Contracts;
 

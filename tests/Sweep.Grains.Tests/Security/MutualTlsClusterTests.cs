@@ -5,6 +5,8 @@ using Sweep.Grains.Hosting;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Cluster;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Security;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Tests.Storage;
 

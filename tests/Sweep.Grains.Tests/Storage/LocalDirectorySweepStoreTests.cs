@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
-using Sweep.Grains.Storage.Local;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Tests.Storage;
 

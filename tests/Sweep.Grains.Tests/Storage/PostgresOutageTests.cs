@@ -1,8 +1,8 @@
 using Npgsql;
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Storage;
 

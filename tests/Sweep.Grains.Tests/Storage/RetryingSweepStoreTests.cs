@@ -2,6 +2,7 @@ using Npgsql;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Tests.Storage;
 

@@ -1,5 +1,6 @@
 using Sweep.Grains.Hosting;
 using Sweep.Grains.Tests.Support;
+using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Tests.Storage;
 

@@ -1,5 +1,5 @@
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Storage;
 

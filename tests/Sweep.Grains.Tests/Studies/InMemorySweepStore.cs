@@ -1,6 +1,7 @@
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Studies;
 
@@ -15,11 +16,11 @@ internal sealed class InMemorySweepStore : ISweepStore
     private readonly Dictionary<string, (TrialStatus, int)> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _studies = new(StringComparer.Ordinal);
 
-    /// <summary>A store holding <see cref="StudyBuilderTests.SmallFullSweep"/> with every result.</summary>
+    /// <summary>A store holding <see cref="StudyFixtures.SmallFullSweep"/> with every result.</summary>
     public static (InMemorySweepStore Store, SweepDefinition Sweep, List<TrialResultRecord> Results) WithSmallFullSweep()
     {
         var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
+        var (sweep, results) = StudyFixtures.SmallFullSweep();
         store.Add(sweep, results);
         return (store, sweep, results);
     }

@@ -1,4 +1,4 @@
-using Sweep.Grains.Studies;
+using Sweep.Grains.Studies.Statistics;
 
 namespace Sweep.Grains.Tests.Studies;
 

@@ -1,5 +1,5 @@
-using Sweep.Grains.Contracts;
 using Sweep.Grains.Studies;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Studies;
 
@@ -41,7 +41,7 @@ public sealed class StoredStudyTests
     public async Task Compute_UsesStoredStatusesForTrialsWithoutResults()
     {
         var store = new InMemorySweepStore();
-        var (sweep, results) = StudyBuilderTests.SmallFullSweep();
+        var (sweep, results) = StudyFixtures.SmallFullSweep();
         store.Add(sweep, results.Skip(1), new Dictionary<string, TrialStatus> { [results[0].Row.TrialId] = TrialStatus.Failed });
 
         var (report, stored) = await StoredStudy.ComputeAsync(store, sweep, Ct);

@@ -4,6 +4,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
 using Sweep.Model.Training;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Studies;
 
@@ -173,6 +174,26 @@ internal static class StudyFixtures
                         results.Add(Result(spec, skill + 0.1, skill + random.NextDouble() * 0.01, testCorrect: correct));
                     }
                 }
+            }
+        }
+
+        return (SweepOf(specs), results);
+    }
+
+    /// <summary>cifar10 (catalog): dnn, cnn f3/f8, cnn2 f3/f8, one lr, two seeds, with test predictions.</summary>
+    public static (SweepDefinition Sweep, List<TrialResultRecord> Results) SmallFullSweep()
+    {
+        var specs = new List<TrialSpec>();
+        var results = new List<TrialResultRecord>();
+        (string Arch, int Filters, int Correct)[] models = [("dnn", 0, 40), ("cnn", 3, 50), ("cnn", 8, 56), ("cnn2", 3, 58), ("cnn2", 8, 62)];
+        foreach (var (arch, filters, correct) in models)
+        {
+            foreach (var seed in new[] { 1, 2 })
+            {
+                var spec = Spec("cifar10", arch, filters, 0.001, seed, DatasetKind.Catalog);
+                specs.Add(spec);
+                var (_, flags) = Discordant(100, 0, correct + seed, 0);
+                results.Add(Result(spec, 0.9, 0.5 + correct / 1000.0, testCorrect: flags));
             }
         }
 

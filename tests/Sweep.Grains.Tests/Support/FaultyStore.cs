@@ -1,6 +1,7 @@
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Tests.Support;
 

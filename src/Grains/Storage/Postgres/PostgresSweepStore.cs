@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
+using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Grains.Storage.Postgres;
 

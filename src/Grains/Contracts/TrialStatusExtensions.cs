@@ -1,9 +1,0 @@
-namespace Sweep.Grains.Contracts;
-
-/// <summary>Queries on <see cref="TrialStatus"/>.</summary>
-public static class TrialStatusExtensions
-{
-    /// <summary>Completed, Diverged, Failed or Cancelled: the trial will not train again.</summary>
-    public static bool IsFinished(this TrialStatus status) =>
-        status is TrialStatus.Completed or TrialStatus.Diverged or TrialStatus.Failed or TrialStatus.Cancelled;
-}

@@ -1,9 +1,0 @@
-using Sweep.Grains.Contracts;
-
-namespace Sweep.Grains.Grains;
-
-/// <summary>Rebuilds a sweep's study report from its stored results and saves it to the store.</summary>
-public interface IStudyPublisher
-{
-    Task PublishAsync(SweepDefinition sweep, CancellationToken cancellationToken);
-}

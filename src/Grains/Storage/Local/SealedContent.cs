@@ -1,4 +1,0 @@
-namespace Sweep.Grains.Storage.Local;
-
-/// <summary>A verified <see cref="SealedFile"/>.</summary>
-internal sealed record SealedContent(int Step, DateTimeOffset SavedAt, ArraySegment<byte> Payload);

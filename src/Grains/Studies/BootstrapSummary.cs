@@ -1,4 +1,0 @@
-namespace Sweep.Grains.Studies;
-
-/// <summary>Paired bootstrap CI of the accuracy difference on the test set (see <see cref="PairedBootstrap"/>).</summary>
-public sealed record BootstrapSummary(int Resamples, int Seed, double Difference, double CiLow, double CiHigh);

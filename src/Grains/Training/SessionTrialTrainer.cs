@@ -1,0 +1,37 @@
+using Sweep.Grains.Contracts;
+using Sweep.Model.Data;
+using Sweep.Model.Networks;
+using Sweep.Model.Training;
+
+namespace Sweep.Grains.Training;
+
+/// <summary>The real trainer: a <see cref="TrainingSession"/> created from the spec or resumed from a checkpoint.</summary>
+public sealed class SessionTrialTrainer : ITrialTrainer
+{
+    public TrainingResult Train(TrialSpec spec, DatasetPair data, byte[]? checkpoint, Action<int> started, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        var session = (checkpoint is null ? null : TryResume(checkpoint, data))
+            ?? TrainingSession.Create(
+                ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null),
+                spec.Training.ToOptions(spec.LearningRate, spec.Seed),
+                data);
+        started(session.Step);
+        return session.Run(callbacks, cancellationToken);
+    }
+
+    /// <summary>
+    /// A checkpoint the engine refuses (say, from an older format) costs a restart from step 0, never the trial:
+    /// the run is a pure function of its config, so starting over gives the same result.
+    /// </summary>
+    private static TrainingSession? TryResume(byte[] checkpoint, DatasetPair data)
+    {
+        try
+        {
+            return TrainingSession.Resume(checkpoint, data);
+        }
+        catch (CheckpointException)
+        {
+            return null;
+        }
+    }
+}
