@@ -27,11 +27,18 @@ if (arguments.Contains("--wall") || Option("--threads", 1) > 1)
 }
 if (arguments[0] == "profile")
 {
+    var ceiling = MatMulBenchmark.Measure(1024, 1.0);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"matmul 1024x1024x1024 ceiling: {ceiling:F1} GFLOP/s ({CpuClock.Kind}); memory copy of 64 MB: {MemoryBenchmark.CopyGbps():F1} GB/s (read + write)"));
+    var only = Text("--preset");
     foreach (var shape in new ImageShape[] { new(3, 32, 32), new(1, 28, 28) })
     {
         foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
         {
-            LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), 20);
+            var name = filters == 0 ? arch : $"{arch}({filters})";
+            if (only is null || string.Equals(only, name, StringComparison.OrdinalIgnoreCase))
+            {
+                LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), (int)Option("--repeats", 20), ceiling);
+            }
         }
     }
     return 0;
