@@ -7,13 +7,19 @@ using Sweep.Model.Kernels;
 // Usage: dotnet run -c Release --project bench/Sweep.Bench -- train [--json] [--seconds S] [--threads T] [--wall]
 //        dotnet run -c Release --project bench/Sweep.Bench -- profile [--threads T]   (ms per layer and pass)
 //        dotnet run -c Release --project bench/Sweep.Bench -- dense [--seconds S]     (dense kernels alone, GFLOP/s)
+//        dotnet run -c Release --project bench/Sweep.Bench -- torch [--rounds R] [--seconds S] [--preset P] [--json]
+//                                                                   (ours and PyTorch side by side, alternating rounds)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] | dense [--seconds S]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json]");
     return 2;
 }
 var json = arguments.Contains("--json");
+if (arguments[0] == "torch")
+{
+    return TorchComparison.Run((int)Option("--rounds", 3), Option("--seconds", 1.5), json, Text("--preset"));
+}
 // Thread CPU time would count only the calling thread of a multi-threaded step.
 if (arguments.Contains("--wall") || Option("--threads", 1) > 1)
 {
@@ -21,11 +27,18 @@ if (arguments.Contains("--wall") || Option("--threads", 1) > 1)
 }
 if (arguments[0] == "profile")
 {
+    var ceiling = MatMulBenchmark.Measure(1024, 1.0);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"matmul 1024x1024x1024 ceiling: {ceiling:F1} GFLOP/s ({CpuClock.Kind}); memory copy of 64 MB: {MemoryBenchmark.CopyGbps():F1} GB/s (read + write)"));
+    var only = Text("--preset");
     foreach (var shape in new ImageShape[] { new(3, 32, 32), new(1, 28, 28) })
     {
         foreach (var (arch, filters) in new[] { ("dnn", 0), ("cnn", 3), ("cnn", 32), ("cnn2", 5) })
         {
-            LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), 20);
+            var name = filters == 0 ? arch : $"{arch}({filters})";
+            if (only is null || string.Equals(only, name, StringComparison.OrdinalIgnoreCase))
+            {
+                LayerProfile.Print(arch, filters, shape, (int)Option("--threads", 1), (int)Option("--repeats", 20), ceiling);
+            }
         }
     }
     return 0;
@@ -60,6 +73,12 @@ Console.WriteLine(json
     ? JsonSerializer.Serialize(new { matmul = "1024x1024x1024", threads = 1, gflops }, jsonOptions)
     : string.Create(CultureInfo.InvariantCulture, $"matmul 1024x1024x1024, one thread: {gflops:F1} GFLOP/s"));
 return 0;
+
+string? Text(string name)
+{
+    var index = arguments.IndexOf(name);
+    return index >= 0 && index + 1 < arguments.Count ? arguments[index + 1] : null;
+}
 
 double Option(string name, double fallback)
 {

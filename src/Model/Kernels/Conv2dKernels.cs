@@ -35,10 +35,7 @@ internal static class Conv2dKernels
             ForwardIm2Col(x, weights, bias, g, batch, y, workspace);
             return;
         }
-        for (var n = 0; n < batch; n++)
-        {
-            DirectConv2d.Forward(x.Slice(n * g.InputSize, g.InputSize), weights, bias, g, y.Slice(n * g.OutputSize, g.OutputSize), workspace);
-        }
+        DirectConv2d.Forward(x, weights, bias, g, batch, y, workspace);
     }
 
     /// <summary>Per-image weight and bias gradients; see <see cref="BackwardWeightsIm2Col"/>.</summary>
@@ -56,16 +53,7 @@ internal static class Conv2dKernels
             BackwardWeightsIm2Col(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace);
             return;
         }
-        for (var n = 0; n < batch; n++)
-        {
-            DirectConv2d.BackwardWeights(
-                x.Slice(n * g.InputSize, g.InputSize),
-                dy.Slice(n * g.OutputSize, g.OutputSize),
-                g,
-                weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount),
-                biasGradPerImage.Slice(n * g.Filters, g.Filters),
-                workspace);
-        }
+        DirectConv2d.BackwardWeights(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace);
     }
 
     /// <summary>Input gradient; see <see cref="BackwardInputIm2Col"/>.</summary>
@@ -82,10 +70,7 @@ internal static class Conv2dKernels
             BackwardInputIm2Col(dy, weights, g, batch, dx, workspace);
             return;
         }
-        for (var n = 0; n < batch; n++)
-        {
-            DirectConv2d.BackwardInput(dy.Slice(n * g.OutputSize, g.OutputSize), weights, g, dx.Slice(n * g.InputSize, g.InputSize), workspace);
-        }
+        DirectConv2d.BackwardInput(dy, weights, g, batch, dx, workspace);
     }
 
     /// <summary>Forward pass of <paramref name="batch"/> images by im2col + GEMM.</summary>

@@ -30,31 +30,63 @@ internal static unsafe class DirectConv2d
         return Math.Max(2 * weights + Math.Max(forwardPad, backwardPad), gradient + forwardPad) + 16;
     }
 
-    /// <summary>Forward pass of one image: y = w ⊛ x + b (eq. 45).</summary>
-    /// <param name="image">Shape: [C, H, W].</param>
+    /// <summary>Forward pass of <paramref name="batch"/> images: y = w ⊛ x + b (eq. 45). The filters are packed and
+    /// the padded buffer's zero border is written once per call, not once per image.</summary>
+    /// <param name="images">Shape: [batch, C, H, W].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
     /// <param name="bias">Shape: [F].</param>
-    /// <param name="output">Shape: [F, OH, OW]; overwritten.</param>
+    /// <param name="output">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
-    public static void Forward(ReadOnlySpan<float> image, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, Span<float> workspace)
+    public static void Forward(ReadOnlySpan<float> images, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, int batch, Span<float> output, Span<float> workspace)
     {
         var packedLength = RoundUp(g.Filters, FilterBlock) * g.PatchSize;
         var packed = workspace[..packedLength];
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: false, packed);
-        Run(image, packed, bias, g, output, accumulate: false, workspace[(2 * packedLength)..]);
+        for (var n = 0; n < batch; n++)
+        {
+            Run(images.Slice(n * g.InputSize, g.InputSize), packed, bias, g, output.Slice(n * g.OutputSize, g.OutputSize), accumulate: false, workspace[(2 * packedLength)..], clear: n == 0);
+        }
     }
 
-    /// <summary>Input gradient of one image (eq. 57) as a full convolution of dy with the rotated filters.</summary>
-    /// <param name="gradient">Shape: [F, OH, OW].</param>
+    /// <summary>Input gradient of <paramref name="batch"/> images (eq. 57) as a full convolution of dy with the rotated filters.</summary>
+    /// <param name="gradient">Shape: [batch, F, OH, OW].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
-    /// <param name="inputGradient">Shape: [C, H, W]; accumulated.</param>
-    public static void BackwardInput(ReadOnlySpan<float> gradient, ReadOnlySpan<float> weights, Conv2dGeometry g, Span<float> inputGradient, Span<float> workspace)
+    /// <param name="inputGradient">Shape: [batch, C, H, W]; accumulated.</param>
+    public static void BackwardInput(ReadOnlySpan<float> gradient, ReadOnlySpan<float> weights, Conv2dGeometry g, int batch, Span<float> inputGradient, Span<float> workspace)
     {
         var b = BackwardGeometry(g);
         var packedLength = RoundUp(b.Filters, FilterBlock) * b.PatchSize;
         var packed = workspace[..packedLength];
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: true, packed);
-        Run(gradient, packed, default, b, inputGradient, accumulate: true, workspace[(2 * packedLength)..]);
+        for (var n = 0; n < batch; n++)
+        {
+            Run(gradient.Slice(n * g.OutputSize, g.OutputSize), packed, default, b, inputGradient.Slice(n * g.InputSize, g.InputSize), accumulate: true, workspace[(2 * packedLength)..], clear: n == 0);
+        }
+    }
+
+    /// <summary>Per-image weight and bias gradients of <paramref name="batch"/> images; each image's block overwritten.</summary>
+    /// <param name="images">Shape: [batch, C, H, W].</param>
+    /// <param name="gradients">Shape: [batch, F, OH, OW].</param>
+    /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
+    /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
+    public static void BackwardWeights(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, Conv2dGeometry g, int batch, Span<float> weightGradPerImage, Span<float> biasGradPerImage, Span<float> workspace)
+    {
+        // Pinned for the whole batch: the aligned planes start at an address-dependent offset, and the zero
+        // borders written for the first image must still be where the later images expect them.
+        fixed (float* pinned = workspace)
+        {
+            for (var n = 0; n < batch; n++)
+            {
+                BackwardWeights(
+                    images.Slice(n * g.InputSize, g.InputSize),
+                    gradients.Slice(n * g.OutputSize, g.OutputSize),
+                    g,
+                    weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount),
+                    biasGradPerImage.Slice(n * g.Filters, g.Filters),
+                    workspace,
+                    first: n == 0);
+            }
+        }
     }
 
     /// <summary>Weight and bias gradients of one image (eqs. 55–56): dW[f,c,i,j] = Σ dy[f,·,·]·x[c, ·+i, ·+j].</summary>
@@ -62,7 +94,9 @@ internal static unsafe class DirectConv2d
     /// <param name="gradient">Shape: [F, OH, OW].</param>
     /// <param name="weightGrad">Shape: [F, C, K, K]; overwritten.</param>
     /// <param name="biasGrad">Shape: [F]; overwritten.</param>
-    public static void BackwardWeights(ReadOnlySpan<float> image, ReadOnlySpan<float> gradient, Conv2dGeometry g, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace)
+    /// <param name="first">Whether this is the first image of a call on this workspace: only then are the zero
+    /// borders and planes written (the later images overwrite only the interiors).</param>
+    private static void BackwardWeights(ReadOnlySpan<float> image, ReadOnlySpan<float> gradient, Conv2dGeometry g, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, bool first)
     {
         int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth, owp = RoundUp(ow, Segment);
         int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
@@ -76,7 +110,7 @@ internal static unsafe class DirectConv2d
             var skip = (int)((64 - ((nuint)workspaceStart & 63)) & 63) / sizeof(float);
             var paddedGradient = workspace.Slice(skip, paddedGradientLength);
             var paddedImage = workspace.Slice(skip + paddedGradientLength, g.Channels * hp * wp);
-            Pad(image, g.Channels, g.Height, g.Width, g.Padding, hp, wp, paddedImage);
+            Pad(image, g.Channels, g.Height, g.Width, g.Padding, hp, wp, paddedImage, first);
             for (var f = 0; f < g.Filters; f++)
             {
                 biasGrad[f] = Elementwise.Sum(gradient.Slice(f * oh * ow, oh * ow));
@@ -88,11 +122,17 @@ internal static unsafe class DirectConv2d
                 planeStride = oh * ow;
                 dy = gradientStart;
                 zero = workspaceStart + skip;
-                paddedGradient[..planeStride].Clear();
+                if (first)
+                {
+                    paddedGradient[..planeStride].Clear();
+                }
             }
             else
             {
-                paddedGradient.Clear();
+                if (first)
+                {
+                    paddedGradient.Clear();
+                }
                 for (var f = 0; f < g.Filters; f++)
                 {
                     for (var i = 0; i < oh; i++)
@@ -187,12 +227,12 @@ internal static unsafe class DirectConv2d
         new(g.Filters, g.OutHeight, g.OutWidth, g.Channels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
 
     /// <summary>y (+)= packed ⊛ x over every output row in 32-pixel segments, four filters at a time.</summary>
-    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, bool accumulate, Span<float> workspace)
+    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, bool accumulate, Span<float> workspace, bool clear)
     {
         int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth;
         int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
         var padded = workspace[..(g.Channels * hp * wp)];
-        Pad(input, g.Channels, g.Height, g.Width, g.Padding, hp, wp, padded);
+        Pad(input, g.Channels, g.Height, g.Width, g.Padding, hp, wp, padded, clear);
         var segments = RoundUp(ow, Segment) / Segment;
         var patch = g.PatchSize;
         var tile = stackalloc float[FilterBlock * Segment];
@@ -320,10 +360,14 @@ internal static unsafe class DirectConv2d
         }
     }
 
-    /// <summary>Copies [C, H, W] into a zeroed [C, hp, wp] buffer at offset (pad, pad).</summary>
-    private static void Pad(ReadOnlySpan<float> input, int channels, int height, int width, int pad, int hp, int wp, Span<float> padded)
+    /// <summary>Copies [C, H, W] into a [C, hp, wp] buffer at offset (pad, pad), zeroing it first when
+    /// <paramref name="clear"/>; without, the border must still be zero from an earlier call (only the interior is written).</summary>
+    private static void Pad(ReadOnlySpan<float> input, int channels, int height, int width, int pad, int hp, int wp, Span<float> padded, bool clear)
     {
-        padded.Clear();
+        if (clear)
+        {
+            padded.Clear();
+        }
         for (var c = 0; c < channels; c++)
         {
             for (var i = 0; i < height; i++)
