@@ -5,7 +5,27 @@ namespace Sweep.Grains.Tests.Contracts;
 public sealed class TrialLifecycleTests
 {
     private static readonly TrialStatus[] Finished =
-        [TrialStatus.Completed, TrialStatus.Diverged, TrialStatus.Failed, TrialStatus.Cancelled];
+        [TrialStatus.Completed, TrialStatus.Diverged, TrialStatus.Failed, TrialStatus.Cancelled, TrialStatus.Pruned];
+
+    /// <summary>Every allowed move, written out (not derived from the implementation).</summary>
+    private static readonly (TrialStatus From, TrialStatus To)[] Allowed =
+    [
+        (TrialStatus.Pending, TrialStatus.Running),
+        (TrialStatus.Pending, TrialStatus.Completed),
+        (TrialStatus.Pending, TrialStatus.Diverged),
+        (TrialStatus.Pending, TrialStatus.Failed),
+        (TrialStatus.Pending, TrialStatus.Cancelled),
+        (TrialStatus.Running, TrialStatus.Pending),
+        (TrialStatus.Running, TrialStatus.Completed),
+        (TrialStatus.Running, TrialStatus.Diverged),
+        (TrialStatus.Running, TrialStatus.Failed),
+        (TrialStatus.Running, TrialStatus.Cancelled),
+        (TrialStatus.Running, TrialStatus.Pruned),
+        (TrialStatus.Running, TrialStatus.Paused),
+        (TrialStatus.Paused, TrialStatus.Running),
+        (TrialStatus.Paused, TrialStatus.Pruned),
+        (TrialStatus.Paused, TrialStatus.Cancelled),
+    ];
 
     public static TheoryData<TrialStatus, TrialStatus, bool> EveryPair()
     {
@@ -14,10 +34,7 @@ public sealed class TrialLifecycleTests
         {
             foreach (var to in Enum.GetValues<TrialStatus>())
             {
-                // Written out, not derived from the implementation: lease, lose the lease, end once.
-                var allowed = (from, to) is (TrialStatus.Pending, TrialStatus.Running) or (TrialStatus.Running, TrialStatus.Pending)
-                    || (from is TrialStatus.Pending or TrialStatus.Running && Finished.Contains(to));
-                data.Add(from, to, allowed);
+                data.Add(from, to, Allowed.Contains((from, to)));
             }
         }
         return data;
@@ -46,5 +63,18 @@ public sealed class TrialLifecycleTests
         {
             Assert.All(Enum.GetValues<TrialStatus>(), to => Assert.False(TrialLifecycle.Allows(from, to)));
         }
+    }
+
+    [Fact]
+    public void APausedTrial_IsNotFinished_AndAPrunedOneIs()
+    {
+        Assert.False(TrialStatus.Paused.IsFinished());
+        Assert.True(TrialStatus.Pruned.IsFinished());
+    }
+
+    [Fact]
+    public void APendingTrial_CannotBePruned_OnlyATrialThatReachedARung()
+    {
+        Assert.Throws<InvalidOperationException>(() => TrialLifecycle.Move("t", TrialStatus.Pending, TrialStatus.Pruned));
     }
 }
