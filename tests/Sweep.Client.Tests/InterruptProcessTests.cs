@@ -13,7 +13,7 @@ public sealed class InterruptProcessTests
           "filters": [8],
           "learningRates": [0.01],
           "seeds": [1, 2, 3],
-          "training": { "batchSize": 16, "steps": 6000, "evalEvery": 100, "devSize": 50, "checkpointEvery": 100 }
+          "training": { "batchSize": 16, "steps": 3000, "evalEvery": 100, "devSize": 50, "checkpointEvery": 100 }
         }
         """;
 
@@ -23,7 +23,7 @@ public sealed class InterruptProcessTests
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDirectory();
         var grid = dir.File("interrupt.json", Grid);
-        var timeout = TimeSpan.FromMinutes(2);
+        var timeout = TimeSpan.FromMinutes(4);
         var store = new LocalDirectorySweepStore(Path.Combine(dir.Path, ".sweep"));
         CliRun interrupted;
         using (var first = SweepProcess.Start(dir.Path, "submit", grid, "--slots", "1"))
