@@ -31,6 +31,13 @@ public interface ISweepGrain : IGrainWithStringKey
     /// </summary>
     Task ReleaseAsync(string trialId, Guid leaseId, int checkpointStep, string reason);
 
+    /// <summary>
+    /// A trial of a search sweep reached a rung (its lease's <see cref="TrialLease.StopAt"/>): the search decides,
+    /// the decision is recorded in the store with the standings it was based on, and the reply says what the trial
+    /// does. A trial that reaches a rung again (an attempt redone after a fault) gets the decision it had.
+    /// </summary>
+    Task<RungReply> ReportRungAsync(RungReport report);
+
     /// <summary>A trial finished (its result is already in the store).</summary>
     Task ReportFinishedAsync(LeaderboardRow row, string? error);
 

@@ -6,6 +6,9 @@ namespace Sweep.Grains.Contracts;
 /// Names this lease among every lease of the trial, across coordinator activations: reports carrying another
 /// lease's id come from an attempt the coordinator has already given up on.
 /// </param>
+/// <param name="StopAt">
+/// The rung step the trial pauses at to be judged (<see cref="ISweepGrain.ReportRungAsync"/>); null to train to the end.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record TrialLease(
     [property: Id(0)] TrialSpec Spec,
@@ -13,4 +16,5 @@ public sealed record TrialLease(
     [property: Id(2)] int Attempt,
     [property: Id(3)] DateTimeOffset ExpiresAt,
     [property: Id(4)] int Steps = 0,
-    [property: Id(5)] Guid LeaseId = default);
+    [property: Id(5)] Guid LeaseId = default,
+    [property: Id(6)] int? StopAt = null);

@@ -4,6 +4,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Telemetry;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Coordinator;
@@ -38,6 +39,10 @@ public sealed class SweepGrain(
     private int _finishedSinceActivation;
     private bool _studyDirty;
     private DateTimeOffset _studyWrittenAt = DateTimeOffset.MinValue;
+    // The sweep's successive halving, for ASHA sweeps: the one place that knows the rules at a rung.
+    private SuccessiveHalving? _halving;
+    // Rung decisions made but not yet in the store (it did not answer); written on the next tick.
+    private readonly List<RungCall> _unrecorded = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +94,7 @@ public sealed class SweepGrain(
         {
             _pending.RemoveFirst();
             var entry = _trials[first.Value];
-            if (entry.Status != TrialStatus.Pending)
+            if (!Leasable(entry))
             {
                 continue;
             }
@@ -116,7 +121,8 @@ public sealed class SweepGrain(
                 }
                 throw;
             }
-            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps, entry.LeaseId.Value);
+            return new TrialLease(entry.Spec, silo, entry.Attempts, entry.LeaseExpiresAt, entry.Steps, entry.LeaseId.Value,
+                _halving?.StopFor(entry.Spec.TrialId, entry.Steps));
         }
         return null;
     }
@@ -164,7 +170,48 @@ public sealed class SweepGrain(
         _clusterLog.LogInformation("Trial {TrialId}: handed back by {Silo} at step {Step} ({Reason}); first in the queue",
             trialId, entry.Silo ?? entry.LeasedTo, entry.Steps, reason);
         Requeue(entry);
-        await RecordPendingAsync(entry);
+        await RecordStatusAsync(entry, TrialStatus.Pending);
+    }
+
+    public async Task<RungReply> ReportRungAsync(RungReport report)
+    {
+        if (!_trials.TryGetValue(report.TrialId, out var entry) || entry.Status.IsFinished())
+        {
+            return new RungReply(state.State.Cancelled ? RungAnswer.Cancel : RungAnswer.Superseded);
+        }
+        if (state.State.Cancelled)
+        {
+            return new RungReply(RungAnswer.Cancel);
+        }
+        if (!HoldsLease(entry, report.LeaseId))
+        {
+            return new RungReply(RungAnswer.Superseded);
+        }
+        if (_halving is null || _halving.RungAt(report.Step) is var rung && rung < 0)
+        {
+            throw new InvalidOperationException($"Trial {report.TrialId} reported a rung at step {report.Step}, which sweep {_sweep!.SweepId} does not have.");
+        }
+        entry.Steps = Math.Max(entry.Steps, report.CheckpointStep);
+        entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.LeaseDuration;
+        var calls = _halving.Arrive(report.TrialId, rung, report.Metric);
+        // Recorded before the trial acts on it: a decision is never carried out without its standings on record.
+        await RecordRungsAsync(calls, throwOnFailure: true);
+        var own = calls.Last(c => c.TrialId == report.TrialId);
+        Apply(calls.Where(c => c.TrialId != report.TrialId));
+        switch (own.Verdict)
+        {
+            case RungVerdict.Continue:
+                return new RungReply(RungAnswer.Continue, _halving.StopFor(report.TrialId, report.Step));
+            case RungVerdict.Prune:
+                // The trial records its result (pruned, with its metrics at the rung) and reports it finished.
+                return new RungReply(RungAnswer.Prune);
+            default:
+                entry.MoveTo(TrialStatus.Paused);
+                entry.LeaseId = null;
+                entry.Progress = null;
+                await RecordStatusAsync(entry, TrialStatus.Paused);
+                return new RungReply(RungAnswer.Pause);
+        }
     }
 
     public async Task ReportFinishedAsync(LeaderboardRow row, string? error)
@@ -179,6 +226,13 @@ public sealed class SweepGrain(
         entry.Progress = null;
         _finishedSinceActivation++;
         _studyDirty = true;
+        if (_halving is not null)
+        {
+            // A trial that ends before a synchronous rung no longer holds it open.
+            var closed = _halving.Ended(row.TrialId);
+            await RecordRungsAsync(closed, throwOnFailure: false);
+            Apply(closed);
+        }
         if (IsFinished())
         {
             await FinishAsync();
@@ -269,17 +323,109 @@ public sealed class SweepGrain(
                 // to report before handing it out again.
                 entry.LeaseExpiresAt = DateTimeOffset.UtcNow + options.RunningTrialGrace;
             }
-            else if (!entry.Status.IsFinished())
+            else if (entry.Status != TrialStatus.Paused && !entry.Status.IsFinished())
             {
                 entry.Restore(TrialStatus.Pending);
                 _pending.AddLast(spec.TrialId);
             }
             _trials[spec.TrialId] = entry;
         }
+        await LoadSearchAsync(sweep, cancellationToken);
         // Often enough that a trial of a silo the cluster declared dead is handed out within a couple of seconds.
         _tickPeriod = TimeSpan.FromTicks(Math.Clamp(options.LeaseDuration.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(2).Ticks));
         _lastTick = DateTimeOffset.UtcNow;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(_tickPeriod, _tickPeriod));
+    }
+
+    /// <summary>
+    /// Replays the search's recorded rung decisions, then decides what the stored state implies but was not yet
+    /// decided when the last coordinator stopped (synchronous rungs that had filled), and queues the paused trials
+    /// whose rung has decided. A sweep without ASHA has no paused trials: any the store shows go back to pending.
+    /// </summary>
+    private async Task LoadSearchAsync(SweepDefinition sweep, CancellationToken cancellationToken)
+    {
+        _unrecorded.Clear();
+        _halving = SearchOf(sweep).Asha is { } asha ? new SuccessiveHalving(asha, sweep.Trials.Select(t => t.TrialId)) : null;
+        if (_halving is null)
+        {
+            foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Paused))
+            {
+                entry.Restore(TrialStatus.Pending);
+                _pending.AddLast(entry.Spec.TrialId);
+            }
+            return;
+        }
+        foreach (var call in await store.GetRungsAsync(sweep.SweepId, cancellationToken))
+        {
+            _halving.Restore(call);
+        }
+        var decided = new List<RungCall>();
+        foreach (var entry in _trials.Values.Where(t => t.Status.IsFinished()))
+        {
+            decided.AddRange(_halving.Ended(entry.Spec.TrialId));
+        }
+        decided.AddRange(_halving.Settle());
+        await RecordRungsAsync(decided, throwOnFailure: false);
+        foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Paused && !_halving.Waiting(t.Spec.TrialId)))
+        {
+            _pending.AddFirst(entry.Spec.TrialId);
+        }
+    }
+
+    // TODO(lead): GridCompiler.SearchOf once the grid's search field lands.
+    private static SearchSpec SearchOf(SweepDefinition sweep) => SearchSpec.Grid;
+
+    /// <summary>Pending trials, and paused ones whose rung has decided (promoted, or pruned and to be recorded so).</summary>
+    private bool Leasable(TrialEntry entry) =>
+        entry.Status == TrialStatus.Pending || entry.Status == TrialStatus.Paused && _halving is { } h && !h.Waiting(entry.Spec.TrialId);
+
+    /// <summary>Queues the paused trials these decisions release, ahead of the rest: their checkpoints wait at the rung.</summary>
+    private void Apply(IEnumerable<RungCall> calls)
+    {
+        foreach (var call in calls.Reverse())
+        {
+            if (call.Verdict != RungVerdict.Pause && _trials.TryGetValue(call.TrialId, out var entry) && entry.Status == TrialStatus.Paused)
+            {
+                _pending.Remove(call.TrialId);
+                _pending.AddFirst(call.TrialId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes rung decisions (with any still unwritten) to the store. The store keeps the first final decision per
+    /// trial and rung, so writing one twice is harmless. On failure they stay queued for the next tick, and, when
+    /// <paramref name="throwOnFailure"/>, the caller hears of it.
+    /// </summary>
+    private async Task RecordRungsAsync(IEnumerable<RungCall> calls, bool throwOnFailure)
+    {
+        _unrecorded.AddRange(calls);
+        while (_unrecorded.Count > 0)
+        {
+            try
+            {
+                await store.RecordRungAsync(_sweep!.SweepId, _unrecorded[0]);
+                _unrecorded.RemoveAt(0);
+            }
+            catch (Exception ex) when (!throwOnFailure)
+            {
+                _log.LogWarning(ex, "Sweep {SweepId}: {Count} rung decision(s) are not in the store yet; retried", _sweep!.SweepId, _unrecorded.Count);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The store shows the trial's status at the step it resumes from; on failure only the display is stale.</summary>
+    private async Task RecordStatusAsync(TrialEntry entry, TrialStatus status)
+    {
+        try
+        {
+            await store.SetTrialStatusAsync(entry.Spec.TrialId, status, entry.Steps);
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Trial {TrialId}: could not record it as {Status} in the store", entry.Spec.TrialId, status);
+        }
     }
 
     /// <summary>
@@ -315,19 +461,6 @@ public sealed class SweepGrain(
         _pending.AddFirst(entry.Spec.TrialId);
     }
 
-    /// <summary>The store shows the trial pending at the step it resumes from; on failure only the display is stale.</summary>
-    private async Task RecordPendingAsync(TrialEntry entry)
-    {
-        try
-        {
-            await store.SetTrialStatusAsync(entry.Spec.TrialId, TrialStatus.Pending, entry.Steps);
-        }
-        catch (Exception ex)
-        {
-            _log.LogWarning(ex, "Trial {TrialId}: could not record it as pending in the store", entry.Spec.TrialId);
-        }
-    }
-
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
@@ -341,6 +474,10 @@ public sealed class SweepGrain(
             }
         }
         _lastTick = now;
+        if (_unrecorded.Count > 0)
+        {
+            await RecordRungsAsync([], throwOnFailure: false);
+        }
         // A silo the cluster has declared dead trains nothing: its trials need not wait out their leases.
         var dead = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
@@ -359,7 +496,7 @@ public sealed class SweepGrain(
             _clusterLog.LogInformation("Trial {TrialId}: {Why} on {Silo}; first in the queue, to resume at step {Step}",
                 entry.Spec.TrialId, entry.LeaseExpiresAt < now ? "lease expired" : "silo declared dead", entry.Silo ?? entry.LeasedTo, entry.Steps);
             Requeue(entry);
-            await RecordPendingAsync(entry);
+            await RecordStatusAsync(entry, TrialStatus.Pending);
         }
         if (state.State.Cancelled && _studyDirty && IsFinished())
         {

@@ -52,6 +52,34 @@ public sealed class SuccessiveHalving
         return null;
     }
 
+    /// <summary>
+    /// Where a trial whose newest checkpoint is at <paramref name="fromStep"/> must stop next to be judged: the first
+    /// rung at or after it that has not promoted the trial already (a rung that decided to prune or pause it is
+    /// reached again, to be told so); null to run to the end.
+    /// </summary>
+    public int? StopFor(string trialId, int fromStep)
+    {
+        Require(trialId);
+        for (var k = 0; k < _rungs.Count; k++)
+        {
+            if (_rungs[k] < fromStep || Decided(trialId, k)?.Verdict == RungVerdict.Continue)
+            {
+                continue;
+            }
+            return _rungs[k];
+        }
+        return null;
+    }
+
+    /// <summary>The trial is paused at a rung that is not yet full (synchronous halving).</summary>
+    public bool Waiting(string trialId) => _arrivals.Any(a => a.TryGetValue(trialId, out var c) && c.Verdict == RungVerdict.Pause);
+
+    /// <summary>
+    /// The decisions of every full rung still waiting: after <see cref="Restore"/> and <see cref="Ended"/> replayed
+    /// a stored sweep, the rungs a coordinator had filled but not yet closed when it stopped.
+    /// </summary>
+    public IReadOnlyList<RungCall> Settle() => _settings.Synchronous ? CloseFullRungs() : [];
+
     /// <summary>The index of the rung at <paramref name="step"/>, or -1 when no rung is there.</summary>
     public int RungAt(int step)
     {

@@ -1,6 +1,7 @@
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Storage;
 
@@ -68,4 +69,9 @@ public interface ISweepStore
     /// (<see cref="StoreRepairs"/>) when it repairs something.
     /// </summary>
     Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default);
+
+    // TEMPORARY (lead): replaced by the store-rungs branch.
+    Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

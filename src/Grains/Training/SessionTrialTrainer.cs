@@ -8,16 +8,22 @@ namespace Sweep.Grains.Training;
 /// <summary>The real trainer: a <see cref="TrainingSession"/> created from the spec or resumed from a checkpoint.</summary>
 public sealed class SessionTrialTrainer : ITrialTrainer
 {
-    public TrainingResult Train(TrialSpec spec, DatasetPair data, byte[]? checkpoint, Action<int> started, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+    public TrainingResult Train(TrialSpec spec, DatasetPair data, byte[]? checkpoint, int? stopAt, Action<int> started, TrainingCallbacks callbacks, CancellationToken cancellationToken)
     {
-        var session = (checkpoint is null ? null : TryResume(checkpoint, data))
+        var session = Open(spec, data, checkpoint);
+        started(session.Step);
+        return session.Run(callbacks, cancellationToken, stopAt);
+    }
+
+    /// <summary>Unlike training, this cannot start over: a checkpoint the engine refuses is a <see cref="CheckpointException"/>.</summary>
+    public TrainingResult Conclude(TrialSpec spec, DatasetPair data, byte[] checkpoint) => TrainingSession.Resume(checkpoint, data).Conclude();
+
+    private static TrainingSession Open(TrialSpec spec, DatasetPair data, byte[]? checkpoint) =>
+        (checkpoint is null ? null : TryResume(checkpoint, data))
             ?? TrainingSession.Create(
                 ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null),
                 spec.Training.ToOptions(spec.LearningRate, spec.Seed),
                 data);
-        started(session.Step);
-        return session.Run(callbacks, cancellationToken);
-    }
 
     /// <summary>
     /// A checkpoint the engine refuses (say, from an older format) costs a restart from step 0, never the trial:

@@ -164,27 +164,7 @@ public sealed class TrialGrain(
                 _clusterLog.LogInformation("Silo {Silo} took over trial {TrialId} at step {Step} (attempt {Attempt})",
                     Silo, spec.TrialId, _persistedStep, lease.Attempt);
             }
-            TrainingResult result;
-            try
-            {
-                result = await TrainAsync(spec, checkpoint, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || _stop == StopReason.None && !SiloStopping)
-            {
-                // The engine or its data threw: this is the trial's outcome.
-                _log.LogWarning(ex, "Trial {TrialId} failed", spec.TrialId);
-                trace?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                var steps = _latest?.Step ?? Math.Max(_startStep, 0);
-                await RecordAsync(coordinator, lease, TrialResults.Failed(spec, steps, stopwatch.Elapsed.TotalSeconds, ex.Message));
-                return;
-            }
-            await ReportStartOnceAsync(coordinator);
-            if (result.Outcome == TrialOutcome.Cancelled && _stop != StopReason.Cancelled)
-            {
-                await StoppedWithoutOutcomeAsync(coordinator, lease, result.Steps);
-                return;
-            }
-            await RecordAsync(coordinator, lease, TrialResults.FromTraining(spec, result, TrialResults.StatusOf(result.Outcome)));
+            await TrainThroughRungsAsync(coordinator, lease, checkpoint, stopwatch, trace, cancellationToken);
         }
         catch (OperationCanceledException) when (_stop == StopReason.Cancelled)
         {
@@ -211,7 +191,108 @@ public sealed class TrialGrain(
         }
     }
 
-    private async Task<TrainingResult> TrainAsync(TrialSpec spec, StoredCheckpoint? checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains to the lease's stop (the end, or a search rung) and records the outcome. At a rung the coordinator
+    /// decides: a promoted trial trains on in this attempt from the checkpoint it just made (a resume, so it ends
+    /// bit-for-bit as a run that never stopped); a paused one ends this attempt (the coordinator leases it again
+    /// when its rung closes); a pruned one is recorded with its metrics at the rung.
+    /// </summary>
+    private async Task TrainThroughRungsAsync(
+        ISweepGrain coordinator, TrialLease lease, StoredCheckpoint? checkpoint, Stopwatch stopwatch, Activity? trace, CancellationToken cancellationToken)
+    {
+        var spec = lease.Spec;
+        var stopAt = lease.StopAt;
+        var from = checkpoint is null ? null : new CheckpointBytes(checkpoint.Step, checkpoint.Data);
+        var trainedSeconds = 0.0;
+        while (true)
+        {
+            TrainingResult result;
+            try
+            {
+                result = await TrainAsync(spec, from?.Data, stopAt, c => from = c, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || _stop == StopReason.None && !SiloStopping)
+            {
+                await FailAsync(coordinator, lease, stopwatch, trace, ex);
+                return;
+            }
+            trainedSeconds += result.WallSeconds;
+            await ReportStartOnceAsync(coordinator);
+            if (result.Outcome == TrialOutcome.Cancelled && _stop != StopReason.Cancelled)
+            {
+                await StoppedWithoutOutcomeAsync(coordinator, lease, result.Steps);
+                return;
+            }
+            if (result.Outcome != TrialOutcome.Paused)
+            {
+                await RecordAsync(coordinator, lease, TrialResults.FromTraining(spec, result with { WallSeconds = trainedSeconds }, TrialResults.StatusOf(result.Outcome)));
+                return;
+            }
+            if (from is null || from.Step != result.Steps)
+            {
+                throw new InvalidOperationException($"Trial {spec.TrialId} paused at step {result.Steps} without a checkpoint there.");
+            }
+            RungReply reply;
+            try
+            {
+                reply = await coordinator.ReportRungAsync(new RungReport(spec.TrialId, lease.LeaseId, result.Steps, RungMetric(result), _persistedStep))
+                    .WaitAsync(CoordinatorCallLimit);
+            }
+            catch (Exception ex)
+            {
+                await HandBackAsync(coordinator, lease, $"its rung at step {result.Steps} could not be reported: {ex.Message}");
+                return;
+            }
+            _clusterLog.LogInformation("Trial {TrialId}: rung at step {Step}: {Answer}", spec.TrialId, result.Steps, reply.Answer);
+            switch (reply.Answer)
+            {
+                case RungAnswer.Continue:
+                    stopAt = reply.NextStop;
+                    continue;
+                case RungAnswer.Pause:
+                case RungAnswer.Superseded:
+                    return;
+                case RungAnswer.Cancel:
+                    await RecordAsync(coordinator, lease, TrialResults.Cancelled(spec, _persistedStep));
+                    return;
+                case RungAnswer.Prune:
+                    TrainingResult concluded;
+                    try
+                    {
+                        var data = await datasets.GetAsync(spec.Dataset);
+                        var bytes = from.Data;
+                        concluded = await Task.Run(() => trainer.Conclude(spec, data, bytes), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        await FailAsync(coordinator, lease, stopwatch, trace, ex);
+                        return;
+                    }
+                    trainedSeconds += concluded.WallSeconds;
+                    await RecordAsync(coordinator, lease, TrialResults.FromTraining(spec, concluded with { WallSeconds = trainedSeconds }, TrialStatus.Pruned));
+                    return;
+                default:
+                    throw new InvalidOperationException($"Unknown rung answer {reply.Answer}.");
+            }
+        }
+    }
+
+    /// <summary>The engine or its data threw: this is the trial's outcome.</summary>
+    private async Task FailAsync(ISweepGrain coordinator, TrialLease lease, Stopwatch stopwatch, Activity? trace, Exception ex)
+    {
+        _log.LogWarning(ex, "Trial {TrialId} failed", lease.Spec.TrialId);
+        trace?.SetStatus(ActivityStatusCode.Error, ex.Message);
+        var steps = _latest?.Step ?? Math.Max(_startStep, 0);
+        await RecordAsync(coordinator, lease, TrialResults.Failed(lease.Spec, steps, stopwatch.Elapsed.TotalSeconds, ex.Message));
+    }
+
+    /// <summary>The dev accuracy evaluated at the rung step (rungs are multiples of the evaluation interval); NaN without one.</summary>
+    private static double RungMetric(TrainingResult result) =>
+        result.Curve.Count > 0 && result.Curve[^1].Step == result.Steps ? result.Curve[^1].DevAccuracy : double.NaN;
+
+    private sealed record CheckpointBytes(int Step, byte[] Data);
+
+    private async Task<TrainingResult> TrainAsync(TrialSpec spec, byte[]? checkpoint, int? stopAt, Action<CheckpointBytes> raised, CancellationToken cancellationToken)
     {
         var data = await datasets.GetAsync(spec.Dataset);
         // One checkpoint in flight at most: the next one waits until the previous one is durable (or given up on).
@@ -223,6 +304,7 @@ public sealed class TrialGrain(
             Progress = p => _latest = p,
             Checkpoint = (step, bytes) =>
             {
+                raised(new CheckpointBytes(step, bytes));
                 inFlight.Wait();
                 checkpoints.Writer.TryWrite((step, bytes));
             },
@@ -232,7 +314,7 @@ public sealed class TrialGrain(
             using (SweepTelemetry.Source.StartActivity("train"))
             {
                 return await Task.Run(
-                    () => trainer.Train(spec, data, checkpoint?.Data, s => _startStep = s, callbacks, cancellationToken),
+                    () => trainer.Train(spec, data, checkpoint, stopAt, s => _startStep = _startStep < 0 ? s : _startStep, callbacks, cancellationToken),
                     CancellationToken.None);
             }
         }

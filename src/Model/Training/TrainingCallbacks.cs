@@ -7,7 +7,7 @@ public sealed class TrainingCallbacks
     public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Called with the step and the checkpoint bytes every CheckpointEvery steps and at the end of a
-    /// completed or cancelled run (a diverged run has nothing worth resuming).</summary>
+    /// completed, cancelled or paused run (a diverged run has nothing worth resuming).</summary>
     public Action<int, byte[]>? Checkpoint { get; init; }
 
     public int ProgressEvery { get; init; } = 10;

@@ -113,7 +113,13 @@ public sealed class TrainingSession
 
     /// <summary>Trains until the step budget, early stop, divergence or cancellation (which returns
     /// <see cref="TrialOutcome.Cancelled"/>, not an exception). Runs on the calling thread.</summary>
-    public TrainingResult Run(TrainingCallbacks? callbacks, CancellationToken cancellationToken)
+    /// <param name="stopAt">
+    /// A step below the budget to pause at (a search rung): the run stops there with <see cref="TrialOutcome.Paused"/>,
+    /// its curve and no final metrics, after raising a checkpoint at that step (unless it resumed right there).
+    /// Resuming from that checkpoint continues exactly as if the run had never stopped. An early stop or a
+    /// divergence before the step ends the run as usual.
+    /// </param>
+    public TrainingResult Run(TrainingCallbacks? callbacks, CancellationToken cancellationToken, int? stopAt = null)
     {
         var clock = Stopwatch.StartNew();
         var outcome = TrialOutcome.Completed;
@@ -121,6 +127,14 @@ public sealed class TrainingSession
         var progressEvery = Math.Max(1, callbacks?.ProgressEvery ?? 1);
         while (!_stopped && _step < _options.Steps)
         {
+            if (stopAt is { } pause && _step >= pause)
+            {
+                if (stepsThisRun > 0)
+                {
+                    callbacks?.Checkpoint?.Invoke(_step, CreateCheckpoint());
+                }
+                return new TrainingResult(TrialOutcome.Paused, _step, [.. _curve], null, null, null, null, null, clock.Elapsed.TotalSeconds);
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 outcome = TrialOutcome.Cancelled;
@@ -173,6 +187,17 @@ public sealed class TrainingSession
         {
             callbacks?.Checkpoint?.Invoke(_step, CreateCheckpoint());
         }
+        return Evaluated(outcome, clock);
+    }
+
+    /// <summary>
+    /// Ends the run where it stands, without training: the final metrics of the weights at <see cref="Step"/>
+    /// (a trial stopped at a rung keeps these), as <see cref="TrialOutcome.Completed"/> would report them.
+    /// </summary>
+    public TrainingResult Conclude() => Evaluated(TrialOutcome.Completed, Stopwatch.StartNew());
+
+    private TrainingResult Evaluated(TrialOutcome outcome, Stopwatch clock)
+    {
         var (_, train) = Evaluate(_data.Train, EvenlySpaced(_trainIndices, TrainMetricsLimit), withPredictions: true);
         var (_, devPredictions) = _devIndices.Length > 0 ? Evaluate(_data.Train, _devIndices, withPredictions: true) : (double.NaN, null);
         var (_, testPredictions) = Evaluate(_data.Test, null, withPredictions: true);

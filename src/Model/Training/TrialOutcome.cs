@@ -11,4 +11,7 @@ public enum TrialOutcome
 
     /// <summary>Cancellation was requested; the run can be resumed from its checkpoint.</summary>
     Cancelled,
+
+    /// <summary>Stopped at the step it was asked to pause at (a search rung); its checkpoint is at that step.</summary>
+    Paused,
 }
