@@ -9,13 +9,19 @@ using Sweep.Model.Kernels;
 //        dotnet run -c Release --project bench/Sweep.Bench -- dense [--seconds S]     (dense kernels alone, GFLOP/s)
 //        dotnet run -c Release --project bench/Sweep.Bench -- torch [--rounds R] [--seconds S] [--preset P] [--json]
 //                                                                   (ours and PyTorch side by side, alternating rounds)
+//        dotnet run -c Release --project bench/Sweep.Bench -- search [--data shapes|fashion]
+//                                                                   (grid vs ASHA vs random: steps, wall, picked config)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion]");
     return 2;
 }
 var json = arguments.Contains("--json");
+if (arguments[0] == "search")
+{
+    return SearchBenchmark.Run(Text("--data"));
+}
 if (arguments[0] == "torch")
 {
     return TorchComparison.Run((int)Option("--rounds", 3), Option("--seconds", 1.5), json, Text("--preset"));

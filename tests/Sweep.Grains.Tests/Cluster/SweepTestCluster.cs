@@ -28,10 +28,13 @@ public sealed class SweepTestCluster : IAsyncDisposable
     // per test: they start with the test's sweep name).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IGrainContext> TrialActivations = new();
 
-    private SweepTestCluster(TestCluster cluster, string storeDirectory)
+    private readonly bool _ownsStore;
+
+    private SweepTestCluster(TestCluster cluster, string storeDirectory, bool ownsStore)
     {
         Cluster = cluster;
         StoreDirectory = storeDirectory;
+        _ownsStore = ownsStore;
         Store = new LocalDirectorySweepStore(storeDirectory);
     }
 
@@ -49,9 +52,14 @@ public sealed class SweepTestCluster : IAsyncDisposable
     /// Faults the silos' store injects: the silos see the store through <see cref="RetryingSweepStore"/> with a
     /// one-second patience, classifying errors as for PostgreSQL, as a cluster silo does.
     /// </param>
-    public static async Task<SweepTestCluster> StartAsync(short silos, int slotsPerSilo, TimeSpan? leaseDuration = null, StoreFaults? faults = null)
+    /// <param name="storeDirectory">
+    /// An existing store to start on (a cluster restarted after another one stopped), kept when this one is disposed;
+    /// by default a new temp directory, deleted with the cluster.
+    /// </param>
+    public static async Task<SweepTestCluster> StartAsync(
+        short silos, int slotsPerSilo, TimeSpan? leaseDuration = null, StoreFaults? faults = null, string? storeDirectory = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sweep-cluster-" + Guid.NewGuid().ToString("N"));
+        var dir = storeDirectory ?? Path.Combine(Path.GetTempPath(), "sweep-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var builder = new TestClusterBuilder(silos);
         builder.Properties[StoreKey] = dir;
@@ -65,7 +73,7 @@ public sealed class SweepTestCluster : IAsyncDisposable
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new SweepTestCluster(cluster, dir);
+        return new SweepTestCluster(cluster, dir, ownsStore: storeDirectory is null);
     }
 
     /// <summary>
@@ -86,6 +94,10 @@ public sealed class SweepTestCluster : IAsyncDisposable
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         FaultPlans.TryRemove(StoreDirectory, out _);
+        if (!_ownsStore)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(StoreDirectory, recursive: true);
