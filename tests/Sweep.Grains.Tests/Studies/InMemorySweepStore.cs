@@ -2,12 +2,13 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Tests.Studies;
 
 /// <summary>
-/// The part of <see cref="ISweepStore"/> the study commands read, over dictionaries. Members the commands never
-/// call throw, so a test that reaches one fails loudly.
+/// The part of <see cref="ISweepStore"/> the study commands read, over dictionaries, and the rung decisions with the
+/// stores' semantics. Members the commands never call throw, so a test that reaches one fails loudly.
 /// </summary>
 internal sealed class InMemorySweepStore : ISweepStore
 {
@@ -15,6 +16,8 @@ internal sealed class InMemorySweepStore : ISweepStore
     private readonly Dictionary<string, TrialResultRecord> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (TrialStatus, int)> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _studies = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string TrialId, int Rung), (long Sequence, string SweepId, RungCall Call)> _rungs = [];
+    private long _rungSequence;
 
     /// <summary>A store holding <see cref="StudyFixtures.SmallFullSweep"/> with every result.</summary>
     public static (InMemorySweepStore Store, SweepDefinition Sweep, List<TrialResultRecord> Results) WithSmallFullSweep()
@@ -84,6 +87,42 @@ internal sealed class InMemorySweepStore : ISweepStore
 
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_studies.GetValueOrDefault(sweepId));
+
+    public Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default)
+    {
+        lock (_rungs)
+        {
+            if (!_sweeps.TryGetValue(sweepId, out var sweep) || sweep.Trials.All(t => t.TrialId != call.TrialId))
+            {
+                throw new KeyNotFoundException($"Cannot record a rung decision for trial '{call.TrialId}': it is not part of sweep '{sweepId}'.");
+            }
+
+            var key = (call.TrialId, call.Rung);
+            if (!_rungs.TryGetValue(key, out var stored))
+            {
+                _rungs[key] = (++_rungSequence, sweepId, call);
+            }
+            else if (stored.Call.Verdict == RungVerdict.Pause && call.Verdict != RungVerdict.Pause)
+            {
+                _rungs[key] = (stored.Sequence, sweepId, call);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default)
+    {
+        lock (_rungs)
+        {
+            return Task.FromResult<IReadOnlyList<RungCall>>(_rungs.Values
+                .Where(r => r.SweepId == sweepId)
+                .OrderBy(r => r.Call.Rung)
+                .ThenBy(r => r.Sequence)
+                .Select(r => r.Call)
+                .ToList());
+        }
+    }
 
     /// <summary>Nothing in memory can fail a checksum.</summary>
     public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
