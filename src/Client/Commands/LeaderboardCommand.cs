@@ -93,7 +93,7 @@ internal static class LeaderboardCommand
             StoreDamageKind.Result => specs.TryGetValue(d.TrialId!, out var t)
                 && (query.Dataset is null || t.Dataset.Name == query.Dataset)
                 && (query.Architecture is null || t.Architecture == query.Architecture),
-            StoreDamageKind.Study or StoreDamageKind.Status => false,
+            StoreDamageKind.Study or StoreDamageKind.Status or StoreDamageKind.Rung => false,
             _ => throw new InvalidOperationException($"Unknown damage kind {d.Kind}."),
         }).ToList();
     }

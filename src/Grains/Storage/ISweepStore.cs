@@ -6,7 +6,8 @@ using Sweep.Grains.Search;
 namespace Sweep.Grains.Storage;
 
 /// <summary>
-/// What sweeps and trials write: definitions, trial status, checkpoints, results, predictions and study reports.
+/// What sweeps and trials write: definitions, trial status, checkpoints, results, predictions, study reports and the
+/// search's rung decisions.
 /// Two backends (PostgreSQL, local directory) with the same semantics, held together by one conformance suite.
 /// Every write is atomic: after a crash a reader sees the old value or the new one, never a mix.
 /// </summary>
@@ -24,7 +25,7 @@ public interface ISweepStore
     /// <summary>All sweeps, newest first.</summary>
     Task<IReadOnlyList<SweepDefinition>> ListSweepsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Records a non-final status (Pending/Running with steps done). Ignored once the trial has a result.</summary>
+    /// <summary>Records a non-final status (Pending, Running or Paused, with steps done). Ignored once the trial has a result.</summary>
     Task SetTrialStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken = default);
 
     /// <summary>Status and steps of every trial of a sweep, keyed by trial id.</summary>
@@ -62,10 +63,26 @@ public interface ISweepStore
     Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// What is damaged in one sweep (or, with null, in every sweep): definitions, studies, trial statuses and results
-    /// that fail their checksum or cannot be decoded. Every other read skips such an entry — a damaged result reads as
+    /// Records one decision of the search at a rung, keyed by (<c>call.TrialId</c>, <c>call.Rung</c>), atomically.
+    /// With no decision stored for the key it is stored. A stored <see cref="RungVerdict.Pause"/> is replaced by a
+    /// <see cref="RungVerdict.Continue"/> or <see cref="RungVerdict.Prune"/> (the rung closed), keeping its place in
+    /// the order of <see cref="GetRungsAsync"/>. Otherwise the stored decision stands and the call changes nothing, so
+    /// a coordinator may replay its calls after a fault. Throws <see cref="KeyNotFoundException"/> if the trial is
+    /// not one of the sweep's.
+    /// </summary>
+    Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every decision stored for the sweep, by rung, then in the order they were first recorded; metrics and
+    /// standings exactly as recorded (NaN included). Empty for an unknown sweep.
+    /// </summary>
+    Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What is damaged in one sweep (or, with null, in every sweep): definitions, studies, trial statuses, results and
+    /// rung decisions that fail their checksum or cannot be decoded. Every other read skips such an entry — a damaged result reads as
     /// no result, so the trial counts as pending and reruns from its newest good checkpoint; a damaged status is
-    /// rebuilt from the result and checkpoints; a damaged study reads as none — and says so on stderr
+    /// rebuilt from the result and checkpoints; a damaged study reads as none, a damaged rung decision as not made — and says so on stderr
     /// (<see cref="StoreRepairs"/>) when it repairs something.
     /// </summary>
     Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default);

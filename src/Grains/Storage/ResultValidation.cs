@@ -15,7 +15,7 @@ internal static class ResultValidation
         if (!result.Row.Status.IsFinished())
         {
             throw new ArgumentException(
-                $"Result of trial '{result.Row.TrialId}' has status {result.Row.Status}; a result needs a finished status (Completed, Diverged, Failed or Cancelled).",
+                $"Result of trial '{result.Row.TrialId}' has status {result.Row.Status}; a result needs a finished status (Completed, Diverged, Failed, Cancelled or Pruned).",
                 nameof(result));
         }
 

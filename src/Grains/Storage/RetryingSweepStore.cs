@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Storage;
 
@@ -64,6 +65,12 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
 
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         RetryAsync("read the study report", ct => inner.GetStudyAsync(sweepId, ct), cancellationToken);
+
+    public Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default) =>
+        RetryAsync("record a rung decision", ct => Done(inner.RecordRungAsync(sweepId, call, ct)), cancellationToken);
+
+    public Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default) =>
+        RetryAsync("read the rung decisions", ct => inner.GetRungsAsync(sweepId, ct), cancellationToken);
 
     public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
         RetryAsync("check the store for damage", ct => inner.GetDamageAsync(sweepId, ct), cancellationToken);

@@ -16,6 +16,7 @@ public sealed record StoreDamage(StoreDamageKind Kind, string SweepId, string? T
         StoreDamageKind.Sweep => $"sweep {SweepId} is damaged: {Location}: {Reason}; submit its grid again to rebuild it",
         StoreDamageKind.Status => $"trial {TrialId}'s status is damaged: {Location}: {Reason}; it is rebuilt from the result and checkpoints when read",
         StoreDamageKind.Study => $"sweep {SweepId}'s study is damaged: {Location}: {Reason}; 'sweep study {SweepId}' recomputes it from the results",
+        StoreDamageKind.Rung => $"trial {TrialId}'s rung decision in sweep {SweepId} is damaged: {Location}: {Reason}; it reads as not made, so the search decides that rung again",
         _ => throw new InvalidOperationException($"Unknown damage kind {Kind}."),
     };
 }

@@ -14,4 +14,7 @@ public enum StoreDamageKind
 
     /// <summary>A trial's result: the trial reruns from its newest good checkpoint on the next submit.</summary>
     Result,
+
+    /// <summary>A decision of the search at a rung: read as not made, so the rung decides it again.</summary>
+    Rung,
 }

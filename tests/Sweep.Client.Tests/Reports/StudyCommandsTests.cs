@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.InMemory;
 using Sweep.Grains.Studies;
 using Sweep.Grains.Tests.Support;
 using static Sweep.Grains.Tests.Studies.StudyFixtures;
@@ -17,7 +18,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task UnknownSweep_ExitsOneNamingItAndTheKnownSweeps()
     {
-        var (store, _, _) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, _, _) = await StudyStores.WithSmallFullSweepAsync();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunStudyAsync(store, "nope", "md", null, new StringWriter(), stderr, Ct);
@@ -42,7 +43,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task FinishedSweepWithStoredStudy_PrintsTheStoredReport()
     {
-        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, sweep, results) = await StudyStores.WithSmallFullSweepAsync();
         var stored = StudyBuilder.Build(sweep, results, settings: StudySettings.Default with { BootstrapSeed = 7 });
         await store.SaveStudyAsync(sweep.SweepId, stored.ToJson(), Ct);
         var stdout = new StringWriter();
@@ -56,10 +57,9 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task RunningSweep_IsRecomputedAndMarkedPartial()
     {
-        var store = new InMemorySweepStore();
         var (sweep, results) = StudyFixtures.SmallFullSweep();
         var running = results[0].Row.TrialId;
-        store.Add(sweep, results.Skip(1), new Dictionary<string, TrialStatus> { [running] = TrialStatus.Running });
+        var store = await StudyStores.WithAsync(sweep, results.Skip(1), new Dictionary<string, TrialStatus> { [running] = TrialStatus.Running });
         await store.SaveStudyAsync(sweep.SweepId, StudyBuilder.Build(sweep, results).ToJson(), Ct);
         var stdout = new StringWriter();
 
@@ -73,7 +73,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task MarkdownWithOutDir_WritesReportAndCharts()
     {
-        var (store, sweep, _) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, sweep, _) = await StudyStores.WithSmallFullSweepAsync();
         using var dir = new TemporaryDirectory("sweep-study-cmd");
 
         var code = await StudyCommands.RunStudyAsync(store, sweep.SweepId, "md", dir.Path, new StringWriter(), new StringWriter(), Ct);
@@ -86,7 +86,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsCsv_ParsesBackToTheStoredAccuracy()
     {
-        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, _, results) = await StudyStores.WithSmallFullSweepAsync();
         var trial = results[3];
         var stdout = new StringWriter();
 
@@ -113,7 +113,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsJson_ParsesBackToTheStoredPredictions()
     {
-        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, _, results) = await StudyStores.WithSmallFullSweepAsync();
         var trial = results[0];
         var stdout = new StringWriter();
 
@@ -143,7 +143,7 @@ public sealed class StudyCommandsTests
     [Fact]
     public async Task PredictionsOfMissingSplit_ExitOneNamingTheSplit()
     {
-        var (store, _, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, _, results) = await StudyStores.WithSmallFullSweepAsync();
         var stderr = new StringWriter();
 
         var code = await StudyCommands.RunPredictionsAsync(store, results[0].Row.TrialId, PredictionSplit.Dev, "csv", new StringWriter(), stderr, Ct);

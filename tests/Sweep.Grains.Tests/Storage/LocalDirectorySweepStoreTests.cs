@@ -6,6 +6,7 @@ using System.Text.Json;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Tests.Support;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 using Sweep.Grains.Storage.LocalDirectory;
 
 namespace Sweep.Grains.Tests.Storage;
@@ -85,6 +86,34 @@ public sealed class LocalDirectorySweepStoreTests : SweepStoreConformanceTests
         Assert.Equal(TrialStatus.Pending, (await store.GetTrialStatusesAsync("alpha", Ct))[sweep.Trials[0].TrialId].Status);
         var predictions = await Assert.ThrowsAsync<StoreException>(() => store.GetPredictionsAsync(sweep.Trials[0].TrialId, PredictionSplit.Test, Ct));
         Assert.Contains(path, predictions.Message);
+    }
+
+    [Fact]
+    public async Task CorruptRungFile_IsListedAsDamaged_SkippedByGetRungs_AndReplacedWhenRecordedAgain()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var (t0, t1) = (sweep.Trials[0].TrialId, sweep.Trials[1].TrialId);
+        var damaged = new RungCall(t0, 0, 10, 0.4, RungVerdict.Prune, [new RungStanding(t1, 0.9), new RungStanding(t0, 0.4)], 1);
+        var intact = new RungCall(t1, 0, 10, 0.9, RungVerdict.Continue, [new RungStanding(t1, 0.9), new RungStanding(t0, 0.4)], 1);
+        await Store.RecordRungAsync("alpha", damaged, Ct);
+        await Store.RecordRungAsync("alpha", intact, Ct);
+        var path = Path.Combine(_root.Path, "sweeps", "alpha", "rungs", $"rung-0000.{t0}.swf");
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        bytes[^3] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, bytes, Ct);
+        var store = new LocalDirectorySweepStore(_root.Path);
+
+        var damage = Assert.Single(await store.GetDamageAsync("alpha", Ct));
+        var rungs = await store.GetRungsAsync("alpha", Ct);
+        await store.RecordRungAsync("alpha", damaged, Ct);
+
+        Assert.Equal((StoreDamageKind.Rung, "alpha", t0, path), (damage.Kind, damage.SweepId, damage.TrialId, damage.Location));
+        Assert.Contains("checksum", damage.Reason);
+        Assert.Contains("rung decision", damage.Describe());
+        Assert.Equal([t1], rungs.Select(r => r.TrialId));
+        Assert.Empty(await store.GetDamageAsync("alpha", Ct));
+        Assert.Equal([t1, t0], (await store.GetRungsAsync("alpha", Ct)).Select(r => r.TrialId));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Npgsql;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
 
@@ -82,6 +84,34 @@ public sealed class PostgresMigratorTests(PostgresServer server)
 
         Assert.Contains("42501", error.Message);
         Assert.Contains("database owner", error.Message);
+    }
+
+    [Fact]
+    public async Task Migrate_ADatabaseAt0006_MovesTo0007_KeepingItsTrials_WhichMayThenBePausedAndPruned()
+    {
+        var connectionString = await server.CreateDatabaseAsync(Ct);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        Assert.Equal(Enumerable.Range(1, 6), await PostgresMigrator.MigrateAsync(dataSource, throughVersion: 6, Ct));
+        await using var store = new PostgresSweepStore(dataSource);
+        var sweep = StoreTestData.Sweep("old");
+        await store.CreateSweepAsync(sweep, Ct);
+        await store.SetTrialStatusAsync(sweep.Trials[0].TrialId, TrialStatus.Running, 5, Ct);
+        var before = await Assert.ThrowsAsync<PostgresException>(() => store.SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Paused, 10, Ct));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, before.SqlState);
+
+        var applied = await PostgresMigrator.MigrateAsync(dataSource, Ct);
+
+        Assert.Equal(PostgresMigrator.Migrations.Select(m => m.Version).Where(v => v > 6), applied);
+        await store.SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Paused, 10, Ct);
+        var full = StoreTestData.Result(sweep.Trials[2], seed: 3, status: TrialStatus.Pruned);
+        Assert.True(await store.SaveResultAsync(full with { Row = full.Row with { Steps = 10 } }, Ct));
+        await store.RecordRungAsync("old", new RungCall(sweep.Trials[2].TrialId, 0, 10, 0.25, RungVerdict.Prune, [new RungStanding(sweep.Trials[2].TrialId, 0.25)], 1), Ct);
+        var statuses = await store.GetTrialStatusesAsync("old", Ct);
+        Assert.Equal((TrialStatus.Running, 5), statuses[sweep.Trials[0].TrialId]);
+        Assert.Equal((TrialStatus.Paused, 10), statuses[sweep.Trials[1].TrialId]);
+        Assert.Equal((TrialStatus.Pruned, 10), statuses[sweep.Trials[2].TrialId]);
+        Assert.Equal(RungVerdict.Prune, Assert.Single(await store.GetRungsAsync("old", Ct)).Verdict);
+        await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync<int>(connectionString, "UPDATE trials SET status = 'Asleep' RETURNING 1"));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Tests.Storage;
 
@@ -490,6 +492,187 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
         }
     }
 
+    [Fact]
+    public async Task SetTrialStatus_Paused_RoundTripsAndMayRunAgain()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+
+        await Store.SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Paused, 30, Ct);
+        var paused = (await Store.GetTrialStatusesAsync("alpha", Ct))[sweep.Trials[1].TrialId];
+        await Store.SetTrialStatusAsync(sweep.Trials[1].TrialId, TrialStatus.Running, 31, Ct);
+
+        Assert.Equal((TrialStatus.Paused, 30), paused);
+        Assert.Equal((TrialStatus.Running, 31), (await Store.GetTrialStatusesAsync("alpha", Ct))[sweep.Trials[1].TrialId]);
+    }
+
+    [Fact]
+    public async Task PrunedResult_RoundTripsThroughEveryRead_WithTheRungsStep()
+    {
+        var sweep = StoreTestData.Sweep("alpha");
+        await Store.CreateSweepAsync(sweep, Ct);
+        var trial = sweep.Trials[2];
+        var full = StoreTestData.Result(trial, seed: 4, status: TrialStatus.Pruned);
+        var pruned = full with { Row = full.Row with { Steps = 20 }, Curve = full.Curve.Where(p => p.Step <= 20).ToArray() };
+
+        Assert.True(await Store.SaveResultAsync(pruned, Ct));
+        await Store.SetTrialStatusAsync(trial.TrialId, TrialStatus.Running, 25, Ct);
+
+        StoreTestData.AssertSame(pruned, await Store.GetResultAsync(trial.TrialId, Ct));
+        StoreTestData.AssertSame(pruned, Assert.Single(await Store.GetResultsAsync("alpha", Ct)));
+        var row = Assert.Single(await Store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: "alpha"), Ct));
+        Assert.Equal((trial.TrialId, TrialStatus.Pruned, 20), (row.TrialId, row.Status, row.Steps));
+        Assert.Equal((TrialStatus.Pruned, 20), (await Store.GetTrialStatusesAsync("alpha", Ct))[trial.TrialId]);
+        Assert.False(await Store.SaveResultAsync(StoreTestData.Result(trial, seed: 5), Ct));
+    }
+
+    [Theory]
+    [InlineData(RungVerdict.Continue, RungVerdict.Prune)]
+    [InlineData(RungVerdict.Continue, RungVerdict.Pause)]
+    [InlineData(RungVerdict.Prune, RungVerdict.Continue)]
+    [InlineData(RungVerdict.Prune, RungVerdict.Pause)]
+    [InlineData(RungVerdict.Pause, RungVerdict.Pause)]
+    [InlineData(RungVerdict.Continue, RungVerdict.Continue)]
+    public async Task RecordRung_SecondDecisionForTheSameTrialAndRung_LeavesTheFirst(RungVerdict first, RungVerdict second)
+    {
+        var sweep = await CreateRungSweepAsync();
+        var trial = sweep.Trials[0].TrialId;
+        var stored = Rung(trial, 1, first, 0.25, [(trial, 0.25), (sweep.Trials[1].TrialId, 0.5)]);
+
+        await Store.RecordRungAsync("alpha", stored, Ct);
+        await Store.RecordRungAsync("alpha", Rung(trial, 1, second, 0.75, [(trial, 0.75)], step: 99, promotable: 7), Ct);
+
+        AssertSameRungs([stored], await Store.GetRungsAsync("alpha", Ct));
+    }
+
+    [Theory]
+    [InlineData(RungVerdict.Continue, RungVerdict.Prune)]
+    [InlineData(RungVerdict.Prune, RungVerdict.Continue)]
+    public async Task RecordRung_APause_IsReplacedByTheRungsOutcome_WhichThenStands(RungVerdict outcome, RungVerdict later)
+    {
+        var sweep = await CreateRungSweepAsync();
+        var (t0, t1) = (sweep.Trials[0].TrialId, sweep.Trials[1].TrialId);
+        var other = Rung(t1, 0, RungVerdict.Continue, 0.9, [(t1, 0.9), (t0, 0.4)]);
+        var decided = Rung(t0, 0, outcome, 0.4, [(t1, 0.9), (t0, 0.4), (sweep.Trials[2].TrialId, 0.1)], promotable: 1);
+
+        await Store.RecordRungAsync("alpha", Rung(t0, 0, RungVerdict.Pause, 0.4, [(t0, 0.4)]), Ct);
+        await Store.RecordRungAsync("alpha", other, Ct);
+        await Store.RecordRungAsync("alpha", decided, Ct);
+        await Store.RecordRungAsync("alpha", Rung(t0, 0, later, 0.4, [(t0, 0.4)]), Ct);
+
+        // The replaced pause keeps its place: t0 was recorded first.
+        AssertSameRungs([decided, other], await Store.GetRungsAsync("alpha", Ct));
+    }
+
+    [Fact]
+    public async Task RecordRung_NaNAndExtremeMetrics_RoundTripExactly()
+    {
+        var sweep = await CreateRungSweepAsync();
+        var (t0, t1, t2, t3) = (sweep.Trials[0].TrialId, sweep.Trials[1].TrialId, sweep.Trials[2].TrialId, sweep.Trials[3].TrialId);
+        var call = Rung(t3, 2, RungVerdict.Prune, double.NaN,
+            [(t0, 0.1 + 0.2), (t1, double.Epsilon), (t2, -0.0), ("elsewhere.x", double.PositiveInfinity), (t3, double.NaN)]);
+
+        await Store.RecordRungAsync("alpha", call, Ct);
+
+        var read = Assert.Single(await Store.GetRungsAsync("alpha", Ct));
+        AssertSameRungs([call], [read]);
+        Assert.True(double.IsNaN(read.Metric));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(read.Standings[2].Metric));
+        Assert.Equal(0.1 + 0.2, read.Standings[0].Metric);
+    }
+
+    [Fact]
+    public async Task GetRungs_OrdersByRungThenByFirstRecording()
+    {
+        var sweep = await CreateRungSweepAsync();
+        var t = sweep.Trials.Select(x => x.TrialId).ToArray();
+        RungCall[] recorded =
+        [
+            Rung(t[2], 1, RungVerdict.Continue, 0.8, [(t[2], 0.8)]),
+            Rung(t[3], 0, RungVerdict.Prune, 0.1, [(t[3], 0.1)]),
+            Rung(t[1], 0, RungVerdict.Continue, 0.7, [(t[1], 0.7)]),
+            Rung(t[0], 1, RungVerdict.Prune, 0.2, [(t[0], 0.2)]),
+            Rung(t[0], 0, RungVerdict.Continue, 0.6, [(t[0], 0.6)]),
+        ];
+
+        foreach (var call in recorded)
+        {
+            await Store.RecordRungAsync("alpha", call, Ct);
+        }
+
+        AssertSameRungs([recorded[1], recorded[2], recorded[4], recorded[0], recorded[3]], await Store.GetRungsAsync("alpha", Ct));
+    }
+
+    [Fact]
+    public async Task Rungs_StayInTheirSweep_AndOnlyTheSweepsTrialsMayHaveThem()
+    {
+        var alpha = await CreateRungSweepAsync();
+        var beta = StoreTestData.Sweep("beta");
+        await Store.CreateSweepAsync(beta, Ct);
+        var ofAlpha = Rung(alpha.Trials[0].TrialId, 0, RungVerdict.Continue, 0.5, [(alpha.Trials[0].TrialId, 0.5)]);
+        var ofBeta = Rung(beta.Trials[0].TrialId, 0, RungVerdict.Prune, 0.3, [(beta.Trials[0].TrialId, 0.3)]);
+
+        await Store.RecordRungAsync("alpha", ofAlpha, Ct);
+        await Store.RecordRungAsync("beta", ofBeta, Ct);
+
+        AssertSameRungs([ofAlpha], await Store.GetRungsAsync("alpha", Ct));
+        AssertSameRungs([ofBeta], await Store.GetRungsAsync("beta", Ct));
+        Assert.Empty(await Store.GetRungsAsync("gamma", Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.RecordRungAsync("alpha", ofBeta with { Rung = 1 }, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.RecordRungAsync("gamma", ofAlpha with { Rung = 1 }, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.RecordRungAsync("alpha", ofAlpha with { Rung = -1 }, Ct));
+        await Assert.ThrowsAsync<StoreException>(() => Store.RecordRungAsync("../alpha", ofAlpha, Ct));
+        AssertSameRungs([ofAlpha], await Store.GetRungsAsync("alpha", Ct));
+    }
+
+    [Fact]
+    public async Task RecordRung_ConcurrentDecisionsForOneTrialAndRung_StoreExactlyOneOutcome()
+    {
+        var sweep = await CreateRungSweepAsync();
+        var trial = sweep.Trials[0].TrialId;
+        await Store.RecordRungAsync("alpha", Rung(trial, 0, RungVerdict.Pause, 0.5, [(trial, 0.5)]), Ct);
+        var outcomes = Enumerable.Range(0, 8)
+            .Select(i => Rung(trial, 0, i % 2 == 0 ? RungVerdict.Continue : RungVerdict.Prune, 0.5, [(trial, 0.5)], promotable: i))
+            .ToArray();
+
+        await Task.WhenAll(outcomes.Select(c => Task.Run(() => Store.RecordRungAsync("alpha", c, Ct), Ct)));
+
+        var stored = Assert.Single(await Store.GetRungsAsync("alpha", Ct));
+        var winner = outcomes[stored.Promotable];
+        Assert.Equal(winner.Verdict, stored.Verdict);
+        await Store.RecordRungAsync("alpha", outcomes[(stored.Promotable + 1) % outcomes.Length], Ct);
+        Assert.Equal(stored.Promotable, Assert.Single(await Store.GetRungsAsync("alpha", Ct)).Promotable);
+    }
+
+    [Fact]
+    public async Task Rungs_AreSeenByAFreshInstance_WhichRecordsAfterThem()
+    {
+        var sweep = await CreateRungSweepAsync();
+        var (t0, t1, t2) = (sweep.Trials[0].TrialId, sweep.Trials[1].TrialId, sweep.Trials[2].TrialId);
+        var first = Rung(t1, 0, RungVerdict.Continue, 0.9, [(t1, 0.9)]);
+        var second = Rung(t0, 0, RungVerdict.Pause, 0.4, [(t1, 0.9), (t0, 0.4)]);
+        await Store.RecordRungAsync("alpha", first, Ct);
+        await Store.RecordRungAsync("alpha", second, Ct);
+
+        var reopened = await ReopenStoreAsync();
+        try
+        {
+            var third = Rung(t2, 0, RungVerdict.Prune, 0.1, [(t1, 0.9), (t0, 0.4), (t2, 0.1)]);
+            var closed = second with { Verdict = RungVerdict.Continue };
+            AssertSameRungs([first, second], await reopened.GetRungsAsync("alpha", Ct));
+            await reopened.RecordRungAsync("alpha", third, Ct);
+            await reopened.RecordRungAsync("alpha", closed, Ct);
+            AssertSameRungs([first, closed, third], await reopened.GetRungsAsync("alpha", Ct));
+        }
+        finally
+        {
+            if (reopened is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>A second instance over the same location as <see cref="FreshStoreTests.Store"/>.</summary>
     protected abstract Task<ISweepStore> ReopenStoreAsync();
 
@@ -498,6 +681,29 @@ public abstract class SweepStoreConformanceTests : FreshStoreTests
 
     /// <summary>Steps of the checkpoints physically stored for a trial, newest first.</summary>
     protected abstract Task<int[]> StoredCheckpointStepsAsync(string trialId);
+
+    private static RungCall Rung(string trialId, int rung, RungVerdict verdict, double metric, (string TrialId, double Metric)[] standings, int? step = null, int promotable = 2) =>
+        new(trialId, rung, step ?? 10 * (rung + 1), metric, verdict, [.. standings.Select(s => new RungStanding(s.TrialId, s.Metric))], promotable);
+
+    /// <summary>Same decisions in the same order; metrics compared with double.Equals, so NaN equals NaN.</summary>
+    private static void AssertSameRungs(IReadOnlyList<RungCall> expected, IReadOnlyList<RungCall> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var (e, a) = (expected[i], actual[i]);
+            Assert.Equal((e.TrialId, e.Rung, e.Step, e.Verdict, e.Promotable), (a.TrialId, a.Rung, a.Step, a.Verdict, a.Promotable));
+            Assert.True(e.Metric.Equals(a.Metric), $"decision {i}: metric {e.Metric:R} stored as {a.Metric:R}");
+            Assert.Equal(e.Standings.AsEnumerable(), a.Standings.AsEnumerable());
+        }
+    }
+
+    private async Task<SweepDefinition> CreateRungSweepAsync()
+    {
+        var sweep = StoreTestData.Sweep("alpha", trials: 4);
+        await Store.CreateSweepAsync(sweep, Ct);
+        return sweep;
+    }
 
     private static byte[] Bytes(int seed, int length)
     {

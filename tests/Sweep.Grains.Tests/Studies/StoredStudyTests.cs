@@ -10,7 +10,7 @@ public sealed class StoredStudyTests
     [Fact]
     public async Task Publish_SavesTheReportBuiltFromTheStore()
     {
-        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, sweep, results) = await StudyStores.WithSmallFullSweepAsync();
 
         var report = await StoredStudy.PublishAsync(store, sweep, Ct);
 
@@ -22,7 +22,7 @@ public sealed class StoredStudyTests
     [Fact]
     public async Task LoadComplete_IgnoresPartialForeignAndUnreadableReports()
     {
-        var (store, sweep, results) = InMemorySweepStore.WithSmallFullSweep();
+        var (store, sweep, results) = await StudyStores.WithSmallFullSweepAsync();
 
         await store.SaveStudyAsync(sweep.SweepId, StudyBuilder.Build(sweep, results.Skip(1).ToList()).ToJson(), Ct);
         Assert.Null(await StoredStudy.LoadCompleteAsync(store, sweep, Ct));
@@ -40,9 +40,8 @@ public sealed class StoredStudyTests
     [Fact]
     public async Task Compute_UsesStoredStatusesForTrialsWithoutResults()
     {
-        var store = new InMemorySweepStore();
         var (sweep, results) = StudyFixtures.SmallFullSweep();
-        store.Add(sweep, results.Skip(1), new Dictionary<string, TrialStatus> { [results[0].Row.TrialId] = TrialStatus.Failed });
+        var store = await StudyStores.WithAsync(sweep, results.Skip(1), new Dictionary<string, TrialStatus> { [results[0].Row.TrialId] = TrialStatus.Failed });
 
         var (report, stored) = await StoredStudy.ComputeAsync(store, sweep, Ct);
 

@@ -2,6 +2,7 @@ using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Tests.Support;
 
@@ -52,6 +53,12 @@ public sealed class FaultyStore(ISweepStore inner, StoreFaults faults) : ISweepS
 
     public Task<string?> GetStudyAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetStudyAsync), () => inner.GetStudyAsync(sweepId, cancellationToken));
+
+    public Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default) =>
+        Call(nameof(RecordRungAsync), () => inner.RecordRungAsync(sweepId, call, cancellationToken));
+
+    public Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default) =>
+        Call(nameof(GetRungsAsync), () => inner.GetRungsAsync(sweepId, cancellationToken));
 
     public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetDamageAsync), () => inner.GetDamageAsync(sweepId, cancellationToken));

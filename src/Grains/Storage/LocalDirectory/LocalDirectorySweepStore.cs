@@ -4,6 +4,7 @@ using System.Text.Json;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Storage.LocalDirectory;
 
@@ -12,6 +13,7 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 /// <code>
 /// sweeps/{sweepId}/sweep.swf                 the SweepDefinition (JSON, sealed)
 /// sweeps/{sweepId}/study.swf                 the study report (JSON text, sealed)
+/// sweeps/{sweepId}/rungs/rung-{rung:D4}.{trialId}.swf  a decision of the search at a rung (JSON, sealed)
 /// trials/{trialId}/status.swf                status and steps (JSON, sealed); trial directories appear on first write
 /// trials/{trialId}/checkpoint-{step:D10}.swf checkpoint bytes (sealed; the newest two by step are kept)
 /// trials/{trialId}/result.bin                the result, written once (see ResultFile)
@@ -33,11 +35,17 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     private const string CheckpointPrefix = "checkpoint-";
     private const string CheckpointSuffix = ".swf";
     private const int CheckpointsKept = 2;
+    private const string RungsDirectoryName = "rungs";
+    private const string RungPrefix = "rung-";
+    private const string RungSuffix = ".swf";
 
     private readonly string _sweepsDirectory;
     private readonly string _trialsDirectory;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredSweep> _sweeps = new(StringComparer.Ordinal);
+
+    // The last place in each sweep's order of first recording handed out by this instance (see RungDocument).
+    private readonly ConcurrentDictionary<string, long> _rungSequences = new(StringComparer.Ordinal);
 
     // Result files whose whole content this instance has verified, by path, with the length and write time they had
     // then: a long-lived store (a silo, the dashboard) hashes each result once, not on every listing. A result is
@@ -401,6 +409,61 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         }
     }
 
+    public async Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default)
+    {
+        RungValidation.Validate(sweepId, call);
+        // One writer of a sweep's rung files at a time: the check of the stored verdict and the rename that
+        // replaces it are one step for this process, and StoreLock keeps other processes out of the directory.
+        using var held = await LockAsync("rungs:" + sweepId, cancellationToken);
+        if (await LoadSweepAsync(sweepId, cancellationToken) is not { } stored || !stored.Trials.ContainsKey(call.TrialId))
+        {
+            throw new KeyNotFoundException($"Cannot record a rung decision for trial '{call.TrialId}': it is not part of sweep '{sweepId}' in {RootDirectory}.");
+        }
+
+        var path = RungPath(sweepId, call.TrialId, call.Rung);
+        var (existing, damage) = await ReadRungAsync(path, call.TrialId, call.Rung, cancellationToken);
+        if (existing is not null && !RungValidation.Replaces(existing.Call.Verdict, call.Verdict))
+        {
+            return;
+        }
+
+        // A replaced pause keeps its place in the order; a new (or damaged, so unreadable) decision goes last.
+        var sequence = existing?.Sequence ?? await NextRungSequenceAsync(sweepId, cancellationToken);
+        CreateDirectory(RungsDirectory(sweepId));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new RungDocument(sequence, call), StorageCodec.Json);
+        await WriteAsync(() => SealedFile.WriteAsync(path, call.Step, DateTimeOffset.UtcNow, json, overwrite: true, cancellationToken), path);
+        if (damage is not null)
+        {
+            StoreRepairs.Report($"repaired {path} ({damage}): replaced by the decision recorded again");
+        }
+    }
+
+    public async Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        if (await LoadSweepAsync(sweepId, cancellationToken) is null)
+        {
+            return [];
+        }
+
+        var documents = new List<RungDocument>();
+        foreach (var (trialId, rung, path) in RungFiles(sweepId))
+        {
+            // A damaged decision reads as not made (GetDamageAsync names it), so the rung decides it again.
+            if ((await ReadRungAsync(path, trialId, rung, cancellationToken)).Document is { } document)
+            {
+                documents.Add(document);
+            }
+        }
+
+        return documents
+            .OrderBy(d => d.Call.Rung)
+            .ThenBy(d => d.Sequence)
+            .ThenBy(d => d.Call.TrialId, StringComparer.Ordinal)
+            .Select(d => d.Call)
+            .ToList();
+    }
+
     public async Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default)
     {
         if (sweepId is not null)
@@ -429,6 +492,14 @@ public sealed class LocalDirectorySweepStore : ISweepStore
             catch (Exception e) when (IsDamage(e))
             {
                 damage.Add(new StoreDamage(StoreDamageKind.Study, id, null, StudyPath(id), Reason(e, StudyPath(id))));
+            }
+
+            foreach (var (trialId, rung, path) in RungFiles(id))
+            {
+                if ((await ReadRungAsync(path, trialId, rung, cancellationToken)).Damage is { } rungDamage)
+                {
+                    damage.Add(new StoreDamage(StoreDamageKind.Rung, id, trialId, path, rungDamage));
+                }
             }
 
             foreach (var trial in stored.Definition.Trials)
@@ -559,6 +630,76 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         {
             return (null, Reason(e, path));
         }
+    }
+
+    /// <summary>The decision in a rung file, or why it is damaged; both null when there is none.</summary>
+    private static async Task<(RungDocument? Document, string? Damage)> ReadRungAsync(string path, string trialId, int rung, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await SealedFile.ReadAsync(path, cancellationToken);
+            if (content is null)
+            {
+                return (null, null);
+            }
+
+            var document = JsonSerializer.Deserialize<RungDocument>(content.Payload, StorageCodec.Json)
+                ?? throw new InvalidDataException($"{path}: empty rung decision.");
+            if (document.Call is null || document.Call.TrialId != trialId || document.Call.Rung != rung || document.Call.Standings.IsDefault)
+            {
+                throw new InvalidDataException($"{path}: it holds a decision for another trial or rung than its name says, or none.");
+            }
+
+            return (document, null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (null, Reason(e, path));
+        }
+    }
+
+    /// <summary>The next place in the sweep's order of first recording; call under the sweep's rung lock.</summary>
+    private async Task<long> NextRungSequenceAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        if (!_rungSequences.TryGetValue(sweepId, out var last))
+        {
+            // First write of this instance: continue after what earlier instances recorded.
+            foreach (var (trialId, rung, path) in RungFiles(sweepId))
+            {
+                if ((await ReadRungAsync(path, trialId, rung, cancellationToken)).Document is { } document)
+                {
+                    last = Math.Max(last, document.Sequence);
+                }
+            }
+        }
+
+        _rungSequences[sweepId] = last + 1;
+        return last + 1;
+    }
+
+    /// <summary>The sweep's rung files, with the trial and rung their names give.</summary>
+    private List<(string TrialId, int Rung, string Path)> RungFiles(string sweepId)
+    {
+        var files = new List<(string TrialId, int Rung, string Path)>();
+        var directory = RungsDirectory(sweepId);
+        if (!Directory.Exists(directory))
+        {
+            return files;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, RungPrefix + "*" + RungSuffix))
+        {
+            var name = Path.GetFileName(path)[RungPrefix.Length..^RungSuffix.Length];
+            var dot = name.IndexOf('.');
+            if (dot > 0
+                && int.TryParse(name.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var rung)
+                && name[(dot + 1)..] is { Length: > 0 } trialId)
+            {
+                files.Add((trialId, rung, path));
+            }
+        }
+
+        return files;
     }
 
     /// <summary>Rewrites a damaged status file from what is intact: the result if there is one, else the newest good checkpoint.</summary>
@@ -737,6 +878,11 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     private string SweepPath(string sweepId) => Path.Combine(_sweepsDirectory, sweepId, SweepFile);
 
     private string StudyPath(string sweepId) => Path.Combine(_sweepsDirectory, sweepId, StudyFile);
+
+    private string RungsDirectory(string sweepId) => Path.Combine(_sweepsDirectory, sweepId, RungsDirectoryName);
+
+    private string RungPath(string sweepId, string trialId, int rung) =>
+        Path.Combine(RungsDirectory(sweepId), string.Create(CultureInfo.InvariantCulture, $"{RungPrefix}{rung:D4}.{trialId}{RungSuffix}"));
 
     private string TrialDirectory(string trialId) => Path.Combine(_trialsDirectory, trialId);
 

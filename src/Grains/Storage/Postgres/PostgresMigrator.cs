@@ -32,12 +32,16 @@ public static class PostgresMigrator
     }
 
     /// <inheritdoc cref="MigrateAsync(string, CancellationToken)"/>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<int>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        MigrateAsync(dataSource, int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the pending migrations numbered up to <paramref name="throughVersion"/>: a database as an older build left it.</summary>
+    internal static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlDataSource dataSource, int throughVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         var applied = new List<int>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var migration in Migrations)
+        foreach (var migration in Migrations.Where(m => m.Version <= throughVersion))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -5,6 +6,7 @@ using NpgsqlTypes;
 using Sweep.Grains.Contracts;
 using Sweep.Model.Metrics;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Storage.Postgres;
 
@@ -12,7 +14,8 @@ namespace Sweep.Grains.Storage.Postgres;
 /// The cluster store: Sweep's tables in PostgreSQL (see <c>Migrations/0001_sweep_schema.sql</c>; run
 /// <see cref="PostgresMigrator"/> first). Every write is one transaction; checkpoints keep the newest two per trial
 /// (by step) with a SHA-256 verified on load; a result is recorded exactly once (INSERT … ON CONFLICT DO NOTHING
-/// under a lock on the trial's row). Parameterised SQL only.
+/// under a lock on the trial's row); a rung decision is one upsert that replaces only a stored pause
+/// (<c>Migrations/0007_search_rungs.sql</c>). Parameterised SQL only.
 /// </summary>
 public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
 {
@@ -441,6 +444,69 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         await using var command = _dataSource.CreateCommand("SELECT study FROM studies WHERE sweep_id = @id");
         command.Parameters.AddWithValue("id", sweepId);
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default)
+    {
+        RungValidation.Validate(sweepId, call);
+        // One statement, so atomic: insert, or replace a stored pause by an outcome (see RungValidation.Replaces);
+        // 'recorded' is left as it was, so a replaced pause keeps its place in the order.
+        await using var command = _dataSource.CreateCommand("""
+            WITH written AS (
+                INSERT INTO trial_rungs (trial_id, rung, sweep_id, step, metric, verdict, standing_trials, standing_metrics, promotable)
+                SELECT @trial, @rung, @sweep, @step, @metric, @verdict, @trials, @metrics, @promotable
+                 WHERE EXISTS (SELECT 1 FROM trials WHERE trial_id = @trial AND sweep_id = @sweep)
+                ON CONFLICT (trial_id, rung) DO UPDATE
+                   SET step = excluded.step, metric = excluded.metric, verdict = excluded.verdict,
+                       standing_trials = excluded.standing_trials, standing_metrics = excluded.standing_metrics,
+                       promotable = excluded.promotable, decided_at = now()
+                 WHERE trial_rungs.verdict = 'pause' AND excluded.verdict <> 'pause'
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM trials WHERE trial_id = @trial AND sweep_id = @sweep)
+            """);
+        command.Parameters.AddWithValue("trial", call.TrialId);
+        command.Parameters.AddWithValue("rung", call.Rung);
+        command.Parameters.AddWithValue("sweep", sweepId);
+        command.Parameters.AddWithValue("step", call.Step);
+        command.Parameters.AddWithValue("metric", call.Metric);
+        command.Parameters.AddWithValue("verdict", RungValidation.Name(call.Verdict));
+        command.Parameters.AddWithValue("trials", call.Standings.Select(s => s.TrialId).ToArray());
+        command.Parameters.AddWithValue("metrics", call.Standings.Select(s => s.Metric).ToArray());
+        command.Parameters.AddWithValue("promotable", call.Promotable);
+        if (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new KeyNotFoundException(
+                $"Cannot record a rung decision for trial '{call.TrialId}': it is not part of sweep '{sweepId}' in database '{_dataSource.ConnectionString.DatabaseName()}'.");
+        }
+    }
+
+    public async Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        await using var command = _dataSource.CreateCommand("""
+            SELECT trial_id, rung, step, metric, verdict, standing_trials, standing_metrics, promotable
+              FROM trial_rungs
+             WHERE sweep_id = @sweep
+             ORDER BY rung, recorded
+            """);
+        command.Parameters.AddWithValue("sweep", sweepId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var calls = new List<RungCall>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var trials = reader.GetFieldValue<string[]>(5);
+            var metrics = reader.GetFieldValue<double[]>(6);
+            calls.Add(new RungCall(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetDouble(3),
+                RungValidation.Parse(reader.GetString(4)),
+                trials.Zip(metrics, (trial, metric) => new RungStanding(trial, metric)).ToImmutableArray(),
+                reader.GetInt32(7)));
+        }
+
+        return calls;
     }
 
     private static async Task<SweepDefinition?> ReadSweepAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sweepId, CancellationToken cancellationToken)
