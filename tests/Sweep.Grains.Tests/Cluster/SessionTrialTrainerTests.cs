@@ -11,10 +11,10 @@ public sealed class SessionTrialTrainerTests
         var spec = TestSweeps.Create("trainer", seeds: 1, TestSweeps.Settings(steps: 30, checkpointEvery: 10)).Trials[0];
         var data = Sweep.Model.Data.DatasetLoader.Load(spec.Dataset.ToSource(), Path.GetTempPath());
         var trainer = new SessionTrialTrainer();
-        var fresh = trainer.Train(spec, data, null, _ => { }, new TrainingCallbacks(), TestContext.Current.CancellationToken);
+        var fresh = trainer.Train(spec, data, null, null, _ => { }, new TrainingCallbacks(), TestContext.Current.CancellationToken);
         var startedAt = -1;
 
-        var fromGarbage = trainer.Train(spec, data, [1, 2, 3, 4, 5], s => startedAt = s, new TrainingCallbacks(), TestContext.Current.CancellationToken);
+        var fromGarbage = trainer.Train(spec, data, [1, 2, 3, 4, 5], null, s => startedAt = s, new TrainingCallbacks(), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, startedAt);
         Assert.Equal(fresh.Curve, fromGarbage.Curve);
@@ -28,11 +28,11 @@ public sealed class SessionTrialTrainerTests
         var data = Sweep.Model.Data.DatasetLoader.Load(spec.Dataset.ToSource(), Path.GetTempPath());
         var trainer = new SessionTrialTrainer();
         var checkpoints = new List<(int Step, byte[] Data)>();
-        var full = trainer.Train(spec, data, null, _ => { }, new TrainingCallbacks { Checkpoint = (s, b) => checkpoints.Add((s, b)) }, TestContext.Current.CancellationToken);
+        var full = trainer.Train(spec, data, null, null, _ => { }, new TrainingCallbacks { Checkpoint = (s, b) => checkpoints.Add((s, b)) }, TestContext.Current.CancellationToken);
         var middle = checkpoints.First(c => c.Step > 0 && c.Step < spec.Training.Steps);
         var startedAt = -1;
 
-        var resumed = trainer.Train(spec, data, middle.Data, s => startedAt = s, new TrainingCallbacks(), TestContext.Current.CancellationToken);
+        var resumed = trainer.Train(spec, data, middle.Data, null, s => startedAt = s, new TrainingCallbacks(), TestContext.Current.CancellationToken);
 
         Assert.Equal(middle.Step, startedAt);
         Assert.Equal(full.Curve, resumed.Curve);

@@ -14,7 +14,7 @@ public static class StraightRun
     {
         var stored = await cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken);
         var data = DatasetLoader.Load(spec.Dataset.ToSource(), cluster.StoreDirectory);
-        var straight = new SessionTrialTrainer().Train(spec, data, null, _ => { }, new TrainingCallbacks(), CancellationToken.None);
+        var straight = new SessionTrialTrainer().Train(spec, data, null, null, _ => { }, new TrainingCallbacks(), CancellationToken.None);
         Assert.NotNull(stored);
         Assert.Equal(TrialStatus.Completed, stored.Row.Status);
         Assert.Equal(straight.Steps, stored.Row.Steps);
