@@ -250,7 +250,8 @@ internal sealed partial class GridReader
 
         if (fields.Count != 1)
         {
-            Error(path, $"expected a list of {what} or one distribution {shapes}; found an empty object");
+            var found = fields.Count == 0 ? "an empty object" : $"{fields.Count} distributions";
+            Error(path, $"expected a list of {what} or one distribution {shapes}; found {found}");
             return null;
         }
 

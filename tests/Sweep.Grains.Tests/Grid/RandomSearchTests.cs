@@ -7,7 +7,7 @@ namespace Sweep.Grains.Tests.Grid;
 
 public sealed class RandomSearchTests
 {
-    /// <summary>A random search over two datasets × two seeds; <c>{0}</c> replaces the search, <c>{1}</c> the axes.</summary>
+    /// <summary>A random search over three architectures, two datasets and two seeds; <paramref name="axes"/> are the filter and learning-rate fields.</summary>
     private static string Random(int trials, ulong seed = 7, string axes = """
         "filters": { "intRange": [2, 9] }, "learningRates": { "logUniform": [0.0001, 0.1] }
         """) => $$"""

@@ -32,6 +32,7 @@ public sealed class SearchValidationTests
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"learningRates\": { \"uniform\": [0.01] }", "$.learningRates.uniform", "expected [lo, hi]")]
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"learningRates\": { \"normal\": [0.01, 1] }", "$.learningRates.normal", "unknown field 'normal'; allowed here: uniform, logUniform")]
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"learningRates\": {}", "$.learningRates", "one distribution {\"uniform\": [lo, hi]} or {\"logUniform\": [lo, hi]}")]
+    [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"learningRates\": { \"uniform\": [0.001, 0.01], \"logUniform\": [0.001, 0.01] }", "$.learningRates", "found 2 distributions")]
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"filters\": { \"intRange\": [0, 8] }", "$.filters.intRange", "1 <= lo < hi <= 1024")]
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"filters\": { \"intRange\": [2, 2.5] }", "$.filters.intRange", "whole numbers")]
     [InlineData("\"search\": { \"random\": { \"trials\": 2 } }, \"filters\": { \"uniform\": [2, 8] }", "$.filters.uniform", "allowed here: intRange")]
