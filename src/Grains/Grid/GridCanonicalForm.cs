@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Search;
 using Sweep.Model.Training;
 
 namespace Sweep.Grains.Grid;
@@ -45,12 +46,24 @@ internal static class GridCanonicalForm
             }
 
             json.WriteEndArray();
-            if (!grid.FilterAxis.IsEmpty)
+            if (grid.FilterRange is { } range)
+            {
+                WriteDistribution(json, "filters", range);
+            }
+            else if (!grid.FilterAxis.IsEmpty)
             {
                 WriteNumbers(json, "filters", grid.FilterAxis, (w, f) => w.WriteNumberValue(f));
             }
 
-            WriteNumbers(json, "learningRates", grid.LearningRates, (w, lr) => w.WriteNumberValue(lr));
+            if (grid.LearningRateDistribution is { } distribution)
+            {
+                WriteDistribution(json, "learningRates", distribution);
+            }
+            else
+            {
+                WriteNumbers(json, "learningRates", grid.LearningRates, (w, lr) => w.WriteNumberValue(lr));
+            }
+
             WriteNumbers(json, "seeds", grid.Seeds, (w, s) => w.WriteNumberValue(s));
             json.WritePropertyName("training");
             WriteTraining(json, grid.Training);
@@ -59,6 +72,14 @@ internal static class GridCanonicalForm
             json.WriteBoolean("filters", grid.Studies.Filters);
             WritePair(json, "extraConvLayer", grid.Studies.ExtraConvLayer);
             json.WriteEndObject();
+
+            // Absent for a plain grid, so grids written before the field existed keep their hash.
+            if (grid.Search != SearchSpec.Grid)
+            {
+                json.WritePropertyName("search");
+                WriteSearch(json, grid.Search);
+            }
+
             json.WriteEndObject();
         }
 
@@ -124,6 +145,60 @@ internal static class GridCanonicalForm
         json.WriteString("activation", training.Activation == Activation.Elu ? "elu" : "relu");
         json.WriteString("optimizer", training.Optimizer == OptimizerKind.Sgd ? "sgd" : "adam");
         json.WriteNumber("threads", training.Threads);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSearch(Utf8JsonWriter json, SearchSpec search)
+    {
+        json.WriteStartObject();
+        if (search.Asha is { } asha)
+        {
+            json.WriteStartObject("asha");
+            json.WriteString("metric", asha.Metric);
+            json.WriteNumber("minSteps", asha.MinSteps);
+            json.WriteNumber("maxSteps", asha.MaxSteps);
+            json.WriteNumber("reductionFactor", asha.ReductionFactor);
+            json.WriteBoolean("synchronous", asha.Synchronous);
+            WriteRandom(json, search);
+            json.WriteEndObject();
+        }
+        else
+        {
+            WriteRandom(json, search);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteRandom(Utf8JsonWriter json, SearchSpec search)
+    {
+        if (search.RandomTrials is not { } trials)
+        {
+            return;
+        }
+
+        json.WriteStartObject("random");
+        json.WriteNumber("trials", trials);
+        json.WriteNumber("seed", search.RandomSeed ?? throw new InvalidOperationException("A random search has a seed."));
+        json.WriteEndObject();
+    }
+
+    private static void WriteDistribution(Utf8JsonWriter json, string name, AxisDistribution distribution)
+    {
+        json.WriteStartObject(name);
+        json.WriteStartArray(distribution.Kind);
+        if (distribution.Kind == AxisDistribution.IntRange)
+        {
+            json.WriteNumberValue((int)distribution.Low);
+            json.WriteNumberValue((int)distribution.High);
+        }
+        else
+        {
+            json.WriteNumberValue(distribution.Low);
+            json.WriteNumberValue(distribution.High);
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

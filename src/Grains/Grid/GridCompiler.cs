@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Grid;
 
@@ -55,10 +56,29 @@ public static class GridCompiler
                 grid.Name,
                 GridCanonicalForm.Hash(canonical),
                 canonical,
-                GridExpansion.Trials(grid),
+                grid.Search.IsRandom ? RandomConfigurations.Trials(grid) : GridExpansion.Trials(grid),
                 grid.Studies,
                 DateTimeOffset.UtcNow);
         }
+    }
+
+    /// <summary>
+    /// The search of a compiled sweep, read back from its canonical grid (<see cref="SweepDefinition.GridJson"/>):
+    /// <see cref="SearchSpec.Grid"/> when the grid has no <c>search</c> field.
+    /// </summary>
+    public static SearchSpec SearchOf(SweepDefinition sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        using var document = JsonDocument.Parse(sweep.GridJson);
+        if (!document.RootElement.TryGetProperty("search", out var element))
+        {
+            return SearchSpec.Grid;
+        }
+
+        // The canonical form was written by the compiler from a valid search, so a problem here is a bug.
+        var reader = new GridReader(Directory.GetCurrentDirectory());
+        return reader.ReadSearch(element)
+            ?? throw new InvalidOperationException($"Sweep {sweep.SweepId} has an invalid search in its canonical grid: {string.Join("; ", reader.Errors)}");
     }
 
     /// <summary>Reads and compiles a grid file; a missing, unreadable or oversized file is a <see cref="GridException"/>.</summary>

@@ -18,6 +18,9 @@ public static class GridLimits
     /// <summary>Learning rates lie in (0, <see cref="MaxLearningRate"/>].</summary>
     public const double MaxLearningRate = 10;
 
+    /// <summary>Most configurations one random search may draw.</summary>
+    public const int MaxRandomTrials = 10_000;
+
     public const int MaxSteps = 10_000_000;
 
     public const int MaxBatchSize = 65_536;

@@ -7,7 +7,7 @@ namespace Sweep.Grains.Grid;
 internal static partial class GridNames
 {
     public static readonly IReadOnlyList<string> RootFields =
-        ["name", "datasets", "architectures", "filters", "learningRates", "seeds", "training", "studies"];
+        ["name", "datasets", "architectures", "filters", "learningRates", "seeds", "training", "studies", "search"];
 
     public static readonly IReadOnlyList<string> DatasetFields =
         ["name", "synthetic", "trainSize", "testSize", "imageSize", "seed", "format", "path", "training"];
@@ -18,6 +18,14 @@ internal static partial class GridNames
         ["batchSize", "steps", "evalEvery", "devSize", "earlyStopping", "checkpointEvery", "activation", "optimizer", "threads"];
 
     public static readonly IReadOnlyList<string> EarlyStoppingFields = ["patience", "minDelta"];
+
+    public static readonly IReadOnlyList<string> SearchKinds = ["random", "asha"];
+
+    public static readonly IReadOnlyList<string> RandomSearchFields = ["trials", "seed"];
+
+    public static readonly IReadOnlyList<string> AshaFields = ["metric", "minSteps", "maxSteps", "reductionFactor", "synchronous", "random"];
+
+    public static readonly IReadOnlyList<string> AshaMetrics = [Sweep.Grains.Search.AshaSettings.DevAccuracy];
 
     public static readonly IReadOnlyList<string> StudyFields = ["denseVsConv", "filters", "extraConvLayer"];
 

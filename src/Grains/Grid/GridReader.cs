@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Search;
 using Sweep.Model.Data;
 
 namespace Sweep.Grains.Grid;
@@ -40,6 +41,10 @@ internal sealed partial class GridReader(string baseDirectory)
         }
 
         var fields = Fields(root, "$", GridNames.RootFields, RootFieldHint);
+        var search = fields.TryGetValue("search", out var searchElement) ? ReadSearch(searchElement) : SearchSpec.Grid;
+
+        // An invalid search is reported once; the distributions are then read as if it were random.
+        var randomSearch = search is null || search.IsRandom;
         var name = Required(fields, "name", "$", "the sweep name") is { } nameElement
             ? ReadName(nameElement, "$.name", "sweep name")
             : null;
@@ -47,23 +52,42 @@ internal sealed partial class GridReader(string baseDirectory)
             ? ReadTraining(trainingElement, "$.training", new TrainingSettings(), isOverride: false)
             : new TrainingSettings();
         var datasets = ReadDatasets(fields, training);
-        var filterAxis = fields.TryGetValue("filters", out var filtersElement)
-            ? ReadAxis(filtersElement, "$.filters", "filter count", ReadFilterCount)
-            : [];
-        var learningRates = fields.TryGetValue("learningRates", out var lrElement)
-            ? ReadAxis(lrElement, "$.learningRates", "learning rate", ReadLearningRate)
-            : [1e-3];
+        if (search?.Asha is { } asha)
+        {
+            (training, datasets) = ApplyAsha(asha, fields, training, datasets);
+        }
+
+        var (filterAxis, filterRange) = fields.TryGetValue("filters", out var filtersElement)
+            ? ReadFilters(filtersElement, randomSearch)
+            : ([], null);
+        var (learningRates, learningRateDistribution) = fields.TryGetValue("learningRates", out var lrElement)
+            ? ReadLearningRates(lrElement, randomSearch)
+            : ([1e-3], null);
         var seeds = fields.TryGetValue("seeds", out var seedsElement)
             ? ReadAxis(seedsElement, "$.seeds", "seed", (e, p) => ReadInt(e, p, 0, int.MaxValue))
             : [1];
         var architectures = ReadArchitectures(fields, filterAxis, datasets);
+
+        // The paper's studies compare full grid cells; random draws give them only when the grid asks.
         var studies = fields.TryGetValue("studies", out var studiesElement)
             ? ReadStudies(studiesElement, architectures, filterAxis)
-            : InferStudies(architectures, filterAxis);
+            : search?.IsRandom == true ? new StudyPlan() : InferStudies(architectures, filterAxis);
 
         // Checked even when other entries are invalid (they are left out, so the real count is at least this).
-        var spec = new GridSpec(name ?? string.Empty, datasets, architectures, filterAxis, learningRates, seeds, training, studies);
-        if (spec.TrialCount > GridLimits.MaxTrials)
+        var spec = new GridSpec(
+            name ?? string.Empty, datasets, architectures, filterAxis, learningRates, seeds, training, studies,
+            search ?? SearchSpec.Grid, filterRange, learningRateDistribution);
+        if (search?.RandomTrials is { } draws)
+        {
+            var most = (long)draws * datasets.Length * seeds.Length;
+            if (most > GridLimits.MaxTrials)
+            {
+                Error(
+                    "$",
+                    $"the random search can give {most} trials ({draws} configuration(s) × {datasets.Length} dataset(s) × {seeds.Length} seed(s)); at most {GridLimits.MaxTrials} are allowed: draw fewer configurations or shorten an axis");
+            }
+        }
+        else if (spec.TrialCount > GridLimits.MaxTrials)
         {
             var conv = architectures.Count(a => a.HasConvolution);
             var dense = architectures.Length - conv;
