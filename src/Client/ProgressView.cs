@@ -9,7 +9,8 @@ namespace Sweep.Client;
 /// <summary>
 /// Follows a sweep until every trial has ended. On a terminal it redraws, at most once a second, one line per
 /// running trial (step/steps, cost, dev accuracy, images/s) and an overall line with the ETA; when stdout is
-/// redirected it prints one line per finished trial, so logs stay clean.
+/// redirected it prints one line per finished trial, so logs stay clean. The overall line counts paused and pruned
+/// trials too, and in a successive-halving sweep how many reached and went past each rung.
 /// </summary>
 /// <param name="embedded">
 /// This process hosts the only silo: a store that refuses writes (a full disk) stops the view with a one-line
@@ -22,6 +23,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
 
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private int _drawnLines;
+    private IReadOnlyList<int> _rungs = [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +31,10 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         var first = true;
         var failingSince = (DateTime?)null;
         var storeProblemSince = (DateTime?)null;
+        if (await store.GetSweepAsync(sweepId, cancellationToken) is { } sweep)
+        {
+            _rungs = SweepSearch.Rungs(SweepSearch.Of(sweep));
+        }
         while (true)
         {
             SweepSummary summary;
@@ -83,7 +89,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
             }
             if (console.IsTerminal)
             {
-                Redraw(summary);
+                Redraw(summary, trials);
             }
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
@@ -116,19 +122,50 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         }
     }
 
-    private void Redraw(SweepSummary summary)
+    private void Redraw(SweepSummary summary, IReadOnlyList<TrialSnapshot> trials)
     {
         Clear();
         var lines = summary.RunningTrials.Select(p => string.Create(CultureInfo.InvariantCulture,
             $"  {p.TrialId}  step {p.Step}/{p.TotalSteps}  cost {p.BatchCost:0.000}  dev {p.DevAccuracy:0.000}  {p.ImagesPerSecond:0} img/s")).ToList();
-        var done = summary.Total - summary.Pending - summary.Running;
-        var eta = summary.EtaSeconds is { } s ? TimeSpan.FromSeconds(Math.Ceiling(s)).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : "estimating";
-        lines.Add($"{done}/{summary.Total} trials done, {summary.Running} running, {summary.Pending} pending, ETA {eta}");
+        lines.AddRange(RungLines(_rungs, trials));
+        lines.Add(OverallLine(summary));
         foreach (var line in lines)
         {
             console.Out.WriteLine(line);
         }
         _drawnLines = lines.Count;
+    }
+
+    /// <summary>
+    /// <c>7/20 trials done, 4 running, 9 paused, 3 pruned, 0 pending, ETA 0:01:10</c>; paused and pruned are named once
+    /// the sweep has any. Done: every trial that has ended (pruned included; paused ones have not).
+    /// </summary>
+    internal static string OverallLine(SweepSummary summary)
+    {
+        var done = summary.Total - summary.Pending - summary.Running - summary.Paused;
+        var eta = summary.EtaSeconds is { } s ? TimeSpan.FromSeconds(Math.Ceiling(s)).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : "estimating";
+        var search = summary.Paused + summary.Pruned > 0 ? $", {summary.Paused} paused, {summary.Pruned} pruned" : string.Empty;
+        return $"{done}/{summary.Total} trials done, {summary.Running} running{search}, {summary.Pending} pending, ETA {eta}";
+    }
+
+    /// <summary>
+    /// One line per rung once a trial has reached it: <c>rung 50: 9 reached, 3 promoted, 4 paused, 2 pruned</c>.
+    /// Reached: trained to the rung's step; promoted: trained past it.
+    /// </summary>
+    internal static IEnumerable<string> RungLines(IReadOnlyList<int> rungs, IReadOnlyList<TrialSnapshot> trials)
+    {
+        foreach (var rung in rungs)
+        {
+            var reached = trials.Count(t => t.Step >= rung);
+            if (reached == 0)
+            {
+                continue;
+            }
+            var promoted = trials.Count(t => t.Step > rung);
+            var paused = trials.Count(t => t.Step == rung && t.Status == TrialStatus.Paused);
+            var pruned = trials.Count(t => t.Step == rung && t.Status == TrialStatus.Pruned);
+            yield return $"rung {rung}: {reached} reached, {promoted} promoted, {paused} paused, {pruned} pruned";
+        }
     }
 
     private void Clear()

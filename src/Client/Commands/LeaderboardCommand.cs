@@ -5,7 +5,11 @@ using Sweep.Grains.Storage;
 
 namespace Sweep.Client.Commands;
 
-/// <summary><c>sweep leaderboard</c>: finished trials, filtered and sorted by a metric, best first.</summary>
+/// <summary>
+/// <c>sweep leaderboard</c>: finished trials, filtered and sorted by a metric, best first. Trials a search pruned at a
+/// rung are not ranked with the others (their metrics are from fewer steps): they follow in a section of their own,
+/// "pruned at a rung", ranked by the same metric, with the step they stopped at; <c>--top</c> cuts the main ranking only.
+/// </summary>
 internal static class LeaderboardCommand
 {
     private static readonly string[] Columns =
@@ -33,7 +37,8 @@ internal static class LeaderboardCommand
         {
             var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, parse.GetValue(top));
             var store = CommonOptions.OpenStore(parse);
-            var rows = await store.QueryLeaderboardAsync(query, ct);
+            // Every row the query matches; --top is applied to the main ranking only, so pruned rows never take its places.
+            var rows = await store.QueryLeaderboardAsync(query with { Top = null }, ct);
             if (rows.Count == 0)
             {
                 await CheckFiltersAsync(store, query, ct);
@@ -42,7 +47,8 @@ internal static class LeaderboardCommand
             await DamageLines.WriteAsync(console, damage);
             var damaged = damage.Where(d => d.Kind == StoreDamageKind.Result).Select(d => d.TrialId!).ToList();
             // Rows come from the results' small JSON sections; a result damaged elsewhere is listed as damaged only.
-            Write(console, [.. rows.Where(r => !damaged.Contains(r.TrialId))], parse.GetValue(format)!, damaged);
+            var board = RankedLeaderboard.Of(rows.Where(r => !damaged.Contains(r.TrialId)), query.Top);
+            Write(console, board, parse.GetValue(format)!, damaged);
             if (rows.Count == 0 && damage.Count == 0 && parse.GetValue(format) == "table")
             {
                 await console.Error.WriteLineAsync("no finished trials yet; 'sweep status' shows what is running");
@@ -104,18 +110,21 @@ internal static class LeaderboardCommand
         names.Distinct().Order(StringComparer.Ordinal).ToList() is { Count: > 0 } known ? string.Join(", ", known) : "none (submit one with 'sweep submit grid.json')";
 
     /// <summary>
-    /// Rows as a table, CSV, or a JSON array of the contract's camelCase rows; table and CSV end with a
-    /// <c>damaged</c> row, without metrics, for each trial in <paramref name="damagedTrials"/> (JSON keeps to rows).
+    /// Rows as a table, CSV, or a JSON array of the contract's camelCase rows. The pruned rows come after the ranked
+    /// ones: in JSON and CSV as further rows whose status is <c>pruned</c>, in the table as a second table headed
+    /// "pruned at a rung". Table and CSV end with a <c>damaged</c> row, without metrics, for each trial in
+    /// <paramref name="damagedTrials"/> (JSON keeps to rows).
     /// </summary>
-    public static void Write(CliConsole console, IReadOnlyList<LeaderboardRow> rows, string format, IReadOnlyList<string> damagedTrials)
+    public static void Write(CliConsole console, RankedLeaderboard board, string format, IReadOnlyList<string> damagedTrials)
     {
+        var (rows, pruned) = (board.Ranked, board.Pruned);
         if (format == "json")
         {
-            Json.Write(console.Out, rows);
+            Json.Write(console.Out, board.Rows);
             return;
         }
         var table = new Table(format == "csv" ? Columns : ["trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds"]);
-        foreach (var r in rows)
+        foreach (var r in format == "csv" ? rows.Concat(pruned) : rows)
         {
             var status = r.Status.ToString().ToLowerInvariant();
             if (format == "csv")
@@ -142,10 +151,19 @@ internal static class LeaderboardCommand
         if (format == "csv")
         {
             table.WriteCsv(console.Out);
+            return;
         }
-        else
+        table.WriteText(console.Out);
+        if (pruned.Count > 0)
         {
-            table.WriteText(console.Out);
+            console.Out.WriteLine();
+            console.Out.WriteLine($"pruned at a rung ({pruned.Count}; metrics at the step each stopped at, not ranked with the trials above):");
+            var prunedTable = new Table("trial", "stopped at step", "train", "dev", "test", "testF1", "testAreaRatio", "seconds");
+            foreach (var r in pruned)
+            {
+                prunedTable.Add(r.TrialId, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+            }
+            prunedTable.WriteText(console.Out);
         }
     }
 }

@@ -5,7 +5,7 @@ using Sweep.Grains.Storage;
 
 namespace Sweep.Client.Commands;
 
-/// <summary><c>sweep status [sweep]</c>: every sweep in the store, or one, with trial counts per status.</summary>
+/// <summary><c>sweep status [sweep]</c>: every sweep in the store, or one, with trial counts per status (paused and pruned included).</summary>
 internal static class StatusCommand
 {
     public static Command Create(CliConsole console)
@@ -46,10 +46,10 @@ internal static class StatusCommand
             }
             return 0;
         }
-        var table = new Table("sweep", "state", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "damaged", "created");
+        var table = new Table("sweep", "state", "trials", "pending", "running", "paused", "completed", "pruned", "diverged", "failed", "cancelled", "damaged", "created");
         foreach (var r in rows)
         {
-            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Completed, r.Diverged, r.Failed, r.Cancelled, r.Damaged, r.CreatedAt.ToString("u"));
+            table.Add(r.SweepId, r.State, r.Total, r.Pending, r.Running, r.Paused, r.Completed, r.Pruned, r.Diverged, r.Failed, r.Cancelled, r.Damaged, r.CreatedAt.ToString("u"));
         }
         table.WriteText(console.Out);
         if (rows.Count == 0)

@@ -100,8 +100,10 @@ internal static class SubmitCommand
         }
         var coordinator = grains.GetGrain<ISweepGrain>(sweepId);
         var summary = await ClusterCalls.RetryAsync(console, $"read sweep {sweepId}", coordinator.GetSummaryAsync);
+        // Pruned is named only in a sweep that pruned, so a grid sweep's line stays as scripts know it.
+        var pruned = summary.Pruned > 0 ? $", {summary.Pruned} pruned" : string.Empty;
         await console.Out.WriteLineAsync(
-            $"sweep {sweepId} finished: {summary.Completed} completed, {summary.Diverged} diverged, {summary.Failed} failed, {summary.Cancelled} cancelled");
+            $"sweep {sweepId} finished: {summary.Completed} completed{pruned}, {summary.Diverged} diverged, {summary.Failed} failed, {summary.Cancelled} cancelled");
         if (summary.Failed > 0)
         {
             // The coordinator reads each failed trial's stored error, so this holds for trials failed by an earlier run too.

@@ -7,7 +7,9 @@ namespace Sweep.Client.Commands;
 
 /// <summary>
 /// <c>sweep trials sweep</c>: every trial of a sweep with its configuration, status, steps and metrics, and why each
-/// failed trial failed (table: a line per failed trial under the table; json/csv: an <c>error</c> field).
+/// failed trial failed (table: a line per failed trial under the table; json/csv: an <c>error</c> field). A
+/// successive-halving sweep adds a <c>rung</c> column (the highest rung at or below the trial's steps); json always
+/// carries <c>rung</c>, null in a grid sweep.
 /// </summary>
 internal static class TrialsCommand
 {
@@ -29,6 +31,7 @@ internal static class TrialsCommand
         var errors = await store.GetTrialErrorsAsync(sweepId, cancellationToken);
         var damage = await store.GetDamageAsync(sweepId, cancellationToken);
         var damagedResults = damage.Where(d => d.Kind == StoreDamageKind.Result).ToDictionary(d => d.TrialId!, StringComparer.Ordinal);
+        var rungs = SweepSearch.Rungs(SweepSearch.Of(sweep));
         var rows = sweep.Trials.Select(t =>
         {
             var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
@@ -39,7 +42,7 @@ internal static class TrialsCommand
             return results.TryGetValue(t.TrialId, out var row)
                 ? TrialRow.From(row, errors.GetValueOrDefault(t.TrialId))
                 : TrialRow.Unfinished(t, status, steps);
-        }).ToList();
+        }).Select(r => r.OnRungs(rungs)).ToList();
         await DamageLines.WriteAsync(console, damage);
         if (format == "json")
         {
@@ -47,20 +50,23 @@ internal static class TrialsCommand
             return 0;
         }
         var csv = format == "csv";
-        var table = csv
-            ? new Table("trialId", "sweepId", "dataset", "architecture", "filters", "learningRate", "seed", "status", "steps",
-                "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds", "error")
-            : new Table("trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds");
+        var withRung = rungs.Count > 0;
+        string[] csvColumns =
+        [
+            "trialId", "sweepId", "dataset", "architecture", "filters", "learningRate", "seed", "status", "steps",
+            "trainAccuracy", "devAccuracy", "testAccuracy", "testWeightedF1", "testWeightedAreaRatio", "wallSeconds", "error",
+        ];
+        string[] textColumns = ["trial", "status", "steps", "train", "dev", "test", "testF1", "testAreaRatio", "seconds"];
+        var columns = csv ? csvColumns : textColumns;
+        var table = new Table(withRung ? [.. columns, "rung"] : columns);
         foreach (var r in rows)
         {
             var status = r.Status;
-            if (csv)
-            {
-                table.Add(r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
-                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds, r.Error);
-                continue;
-            }
-            table.Add(r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds);
+            object?[] cells = csv
+                ? [r.TrialId, r.SweepId, r.Dataset, r.Architecture, r.Filters, r.LearningRate, r.Seed, status, r.Steps,
+                    r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds, r.Error]
+                : [r.TrialId, status, r.Steps, r.TrainAccuracy, r.DevAccuracy, r.TestAccuracy, r.TestWeightedF1, r.TestWeightedAreaRatio, r.WallSeconds];
+            table.Add(withRung ? [.. cells, r.Rung] : cells);
         }
         if (csv)
         {

@@ -61,6 +61,7 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
         var results = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
             .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
         var errors = await store.GetTrialErrorsAsync(sweepId, cancellationToken);
+        var rungs = SweepSearch.Rungs(SweepSearch.Of(sweep));
         return sweep.Trials.Select(t =>
         {
             if (results.TryGetValue(t.TrialId, out var row))
@@ -69,12 +70,12 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
             }
             var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
             return TrialRow.Unfinished(t, status, steps);
-        }).ToList();
+        }).Select(r => r.OnRungs(rungs)).ToList();
     }
 
-    /// <summary><c>sweep leaderboard --format json</c> for the query.</summary>
-    public Task<IReadOnlyList<LeaderboardRow>> LeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken) =>
-        store.QueryLeaderboardAsync(query, cancellationToken);
+    /// <summary><c>sweep leaderboard --format json</c> for the query: the ranked rows, then the pruned ones.</summary>
+    public async Task<IReadOnlyList<LeaderboardRow>> LeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken) =>
+        (await RankedLeaderboard.ReadAsync(store, query, cancellationToken)).Rows;
 
     /// <summary>
     /// One trial: its row, configuration, final evaluations (confusion matrix, per-class scores), newest checkpoint
@@ -98,6 +99,10 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
             var statuses = await store.GetTrialStatusesAsync(spec.SweepId, cancellationToken);
             var (status, steps) = statuses.TryGetValue(trialId, out var s) ? s : (TrialStatus.Pending, 0);
             row = TrialRow.Unfinished(spec, status, steps);
+        }
+        if (await store.GetSweepAsync(spec.SweepId, cancellationToken) is { } owner)
+        {
+            row = row.OnRungs(SweepSearch.Rungs(SweepSearch.Of(owner)));
         }
         var checkpoint = await store.LoadCheckpointAsync(trialId, cancellationToken);
         var node = new JsonObject

@@ -14,7 +14,9 @@ namespace Sweep.Client.Reports;
 /// weightedAreaRatio, gain), <c>dense-vs-conv</c> and <c>extra-conv-layer</c> (subject = "baseline vs candidate";
 /// metrics baselineTestAccuracy, candidateTestAccuracy, difference [t CI, pooled McNemar p], mcnemarFisher,
 /// bootstrapDifference [bootstrap CI], seedDifference per seed [class = seed, pValue = that seed's McNemar]),
-/// and <c>paper</c> / <c>paperPerClass</c> with the paper's numbers.
+/// <c>paper</c> / <c>paperPerClass</c> with the paper's numbers, <c>pruned</c> (subject = trial id, class = rung step;
+/// metric devAccuracy at that step) and, for a search sweep, <c>search</c> (subject = strategy; metrics configurations,
+/// stepsTrained, fullGridSteps, computeFraction, and rungReached per rung [class = rung step]).
 /// </summary>
 public static class StudyCsv
 {
@@ -99,6 +101,27 @@ public static class StudyCsv
                 {
                     Value(csv, "paper", d.Dataset, s.Study, null, "approximateGain", s.ApproximateGain);
                 }
+            }
+        }
+
+        foreach (var p in report.Pruned)
+        {
+            Line(csv, "pruned", p.Dataset, p.TrialId, p.Step.ToString(CultureInfo.InvariantCulture), p.LearningRate, "devAccuracy", 1, p.DevAccuracy, null, null, null, null, true, null);
+        }
+
+        if (report.Search is { } search)
+        {
+            Value(csv, "search", string.Empty, search.Strategy, null, "configurations", search.Configurations);
+            foreach (var r in search.Rungs)
+            {
+                Value(csv, "search", string.Empty, search.Strategy, r.Step.ToString(CultureInfo.InvariantCulture), "rungReached", r.Reached);
+            }
+
+            Value(csv, "search", string.Empty, search.Strategy, null, "stepsTrained", search.StepsTrained);
+            Value(csv, "search", string.Empty, search.Strategy, null, "fullGridSteps", search.FullGridSteps);
+            if (search.ComputeFraction is { } f)
+            {
+                Value(csv, "search", string.Empty, search.Strategy, null, "computeFraction", f);
             }
         }
 

@@ -21,11 +21,12 @@ public static class StudyMarkdown
         md.AppendLine($"# Study of sweep `{report.SweepId}`");
         md.AppendLine();
         var t = report.Trials;
-        md.AppendLine($"Trials: {t.Planned} planned · {t.Completed} completed · {t.Diverged} diverged · {t.Failed} failed · {t.Cancelled} cancelled · {t.Running} running · {t.Pending} pending.");
+        var searchCounts = report.Search is null && t.Paused + t.Pruned == 0 ? string.Empty : $" · {t.Paused} paused · {t.Pruned} pruned";
+        md.AppendLine($"Trials: {t.Planned} planned · {t.Completed} completed · {t.Diverged} diverged · {t.Failed} failed · {t.Cancelled} cancelled · {t.Running} running · {t.Pending} pending{searchCounts}.");
         md.AppendLine();
         if (!report.Complete)
         {
-            md.AppendLine($"> **PARTIAL SWEEP** — {t.Running + t.Pending} trial(s) have not finished. Every table row and comparison with a missing trial is marked INCOMPLETE and its numbers are provisional.");
+            md.AppendLine($"> **PARTIAL SWEEP** — {t.Running + t.Pending + t.Paused} trial(s) have not finished. Every table row and comparison with a missing trial is marked INCOMPLETE and its numbers are provisional.");
             md.AppendLine();
         }
 
@@ -35,10 +36,11 @@ public static class StudyMarkdown
             md.AppendLine();
         }
 
+        RenderSearch(md, report.Search);
         md.AppendLine("## How to read this report");
         md.AppendLine();
         md.AppendLine("- A model is an architecture with a filter count. Its learning rate is the one with the best mean **dev** accuracy over seeds (ties: the smaller rate); the test set never takes part in the choice.");
-        md.AppendLine("- Cells are mean ± sample standard deviation over seeds (n shown). Only Completed trials count; **diverged trials are listed and excluded from every mean**.");
+        md.AppendLine("- Cells are mean ± sample standard deviation over seeds (n shown). Only Completed trials count; **diverged trials are listed and excluded from every mean**, and so are **trials pruned at a rung** (listed in their own section: their metrics are from fewer steps).");
         md.AppendLine($"- Comparisons put both sides at one learning rate (best mean dev accuracy averaged over the two) and pair trials by seed. The difference (candidate − baseline test accuracy) comes with a {level} paired-t interval over seeds (t quantile computed), McNemar's exact two-sided test on the test predictions per seed, combined over seeds by pooling the discordant counts and by Fisher's method, and a paired bootstrap {level} interval ({settings.BootstrapResamples} resamples of the test images, the same resample for both models and every seed; seed {settings.BootstrapSeed}).");
         md.AppendLine($"- **Significant at {settings.Alpha * 100:0.##} %** is the paired test on the test-set predictions: with one seed, McNemar's exact p < {settings.Alpha}; with two or more seeds, the bootstrap interval excludes 0 (the pooled and Fisher p-values are shown for reference only: every seed is scored on the same test images, so they count each image once per seed). **Robust across seeds** is the separate question whether the paired-t interval over seeds excludes 0; the verdict says when it does not.");
         md.AppendLine($"- Convergence step: the first dev evaluation within {settings.ConvergenceTolerance} (absolute) of the final dev accuracy.");
@@ -50,7 +52,54 @@ public static class StudyMarkdown
             RenderDataset(md, dataset, settings, charts.Where(c => c.Dataset == dataset.Dataset).ToList());
         }
 
+        RenderPruned(md, report.Pruned);
         return md.ToString();
+    }
+
+    private static void RenderSearch(StringBuilder md, SearchSummary? search)
+    {
+        if (search is null)
+        {
+            return;
+        }
+
+        md.AppendLine("## Search");
+        md.AppendLine();
+        var random = search.RandomTrials is { } n ? $"random search, {n} configurations drawn with seed {search.RandomSeed}" : null;
+        var strategy = search.ReductionFactor is { } eta
+            ? $"ASHA (successive halving), η = {eta}, rungs at {(search.Rungs.Count == 0 ? "none" : string.Join(", ", search.Rungs.Select(r => r.Step)))} steps of {search.MaxSteps}, {(search.Synchronous == true ? "synchronous (rung barriers)" : "asynchronous")}, ranked by {search.Metric}, over {random ?? "the grid's points"}"
+            : random ?? "grid";
+        md.AppendLine($"- Strategy: {strategy}.");
+        md.AppendLine($"- Configurations tried: {search.Configurations}.");
+        if (search.Rungs.Count > 0)
+        {
+            md.AppendLine("- Trials per rung reached: " + string.Join(" · ", search.Rungs.Select(r => $"step {r.Step}: {r.Reached}")) + ".");
+        }
+
+        var share = search.ComputeFraction is { } f ? $" ({f * 100:0.#} %)" : string.Empty;
+        md.AppendLine($"- Compute: {search.StepsTrained:N0} steps trained of {search.FullGridSteps:N0} for the full grid ({search.Configurations} × {search.MaxSteps}){share}.");
+        md.AppendLine();
+    }
+
+    private static void RenderPruned(StringBuilder md, IReadOnlyList<PrunedTrial> pruned)
+    {
+        if (pruned.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine($"## Pruned at a rung ({pruned.Count})");
+        md.AppendLine();
+        md.AppendLine("Stopped by the search at a rung; their metrics are from fewer steps, so they enter no mean, comparison or filter study. Best dev accuracy first.");
+        md.AppendLine();
+        md.AppendLine("| trial | dataset | model | lr | seed | rung step | dev accuracy |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var p in pruned)
+        {
+            md.AppendLine($"| `{p.TrialId}` | {p.Dataset} | {p.Model.Label} | {StudyFormat.Lr(p.LearningRate)} | {p.Seed} | {p.Step} | {StudyFormat.Num(p.DevAccuracy)} |");
+        }
+
+        md.AppendLine();
     }
 
     private static void RenderDataset(StringBuilder md, DatasetStudy dataset, StudySettings settings, List<StudyChart> charts)

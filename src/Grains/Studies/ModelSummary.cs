@@ -8,7 +8,7 @@ namespace Sweep.Grains.Studies;
 /// </summary>
 /// <param name="ChosenLearningRate">Null when no trial of the model has completed.</param>
 /// <param name="TrialIds">The completed trials (one per seed) behind the numbers.</param>
-/// <param name="Missing">Planned trials of the model (any learning rate) without a usable result: pending,
+/// <param name="Missing">Planned trials of the model (any learning rate) without a usable result: pending, paused,
 /// running, failed or cancelled.</param>
 /// <param name="Diverged">Trials that diverged: reported, excluded from every mean.</param>
 /// <param name="ConvergenceStep">First eval step within the tolerance of the final dev accuracy, over seeds.</param>

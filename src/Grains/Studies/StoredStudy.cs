@@ -1,5 +1,6 @@
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
+using Sweep.Grains.Views;
 
 namespace Sweep.Grains.Studies;
 
@@ -11,7 +12,12 @@ public static class StoredStudy
     {
         var results = await store.GetResultsAsync(sweep.SweepId, cancellationToken);
         var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
-        var report = StudyBuilder.Build(sweep, results, statuses.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal));
+        var report = StudyBuilder.Build(
+            sweep,
+            results,
+            statuses.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal),
+            search: SweepSearch.Of(sweep),
+            steps: statuses.ToDictionary(kv => kv.Key, kv => kv.Value.Steps, StringComparer.Ordinal));
         return (report, results);
     }
 

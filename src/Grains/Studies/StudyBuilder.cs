@@ -4,8 +4,10 @@ using Sweep.Model.Metrics;
 using Sweep.Model.Training;
 using Sweep.Grains.Coordinator;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Search;
 using Sweep.Grains.Studies.Paper;
 using Sweep.Grains.Studies.Statistics;
+using Sweep.Grains.Views;
 
 namespace Sweep.Grains.Studies;
 
@@ -19,8 +21,10 @@ namespace Sweep.Grains.Studies;
 ///   accuracy over seeds (ties: the smaller rate); test accuracy never takes part in the choice.
 /// - A comparison puts both sides at one learning rate (best mean dev accuracy averaged over the sides) and pairs
 ///   trials by seed.
-/// - Only Completed trials enter means. Diverged trials are listed and excluded. Pending, running, failed and
-///   cancelled trials are listed as missing; a table row or comparison with any missing trial is incomplete.
+/// - Only Completed trials enter means. Diverged trials are listed and excluded. Pruned trials (stopped at a rung
+///   by the search) are listed in their own section and enter no mean, comparison or filter study; like diverged
+///   ones they are an outcome, not missing. Pending, running, paused, failed and cancelled trials are listed as
+///   missing; a table row or comparison with any missing trial is incomplete.
 /// - Significance and robustness across seeds: see <see cref="ComparisonResult"/>.
 /// </remarks>
 public static class StudyBuilder
@@ -29,11 +33,15 @@ public static class StudyBuilder
     /// <param name="results">Finished trials; results of trials the sweep does not plan are ignored.</param>
     /// <param name="statuses">Status of trials without a result (trial id → status); absent = Pending.</param>
     /// <param name="settings">Null: <see cref="StudySettings.Default"/>.</param>
+    /// <param name="search">The sweep's search; null: the grid (no Search section).</param>
+    /// <param name="steps">Steps trained by trials without a result (trial id → step), for the Search section; absent = 0.</param>
     public static StudyReport Build(
         SweepDefinition sweep,
         IReadOnlyList<TrialResultRecord> results,
         IReadOnlyDictionary<string, TrialStatus>? statuses = null,
-        StudySettings? settings = null)
+        StudySettings? settings = null,
+        SearchSpec? search = null,
+        IReadOnlyDictionary<string, int>? steps = null)
     {
         settings ??= StudySettings.Default;
         var resultById = new Dictionary<string, TrialResultRecord>(StringComparer.Ordinal);
@@ -55,9 +63,42 @@ public static class StudyBuilder
             entries.Count(e => e.Status == TrialStatus.Failed),
             entries.Count(e => e.Status == TrialStatus.Cancelled),
             entries.Count(e => e.Status == TrialStatus.Running),
-            entries.Count(e => e.Status == TrialStatus.Pending));
+            entries.Count(e => e.Status == TrialStatus.Pending),
+            entries.Count(e => e.Status == TrialStatus.Paused),
+            entries.Count(e => e.Status == TrialStatus.Pruned));
         var complete = entries.All(e => e.Status.IsFinished());
-        return new StudyReport(StudyReport.CurrentSchemaVersion, sweep.SweepId, sweep.GridHash, settings, counts, complete, datasets);
+        var pruned = entries
+            .Where(e => e.Status == TrialStatus.Pruned && e.Result is not null)
+            .Select(e => new PrunedTrial(e.Spec.TrialId, e.Spec.Dataset.Name, new ModelRef(e.Spec.Architecture, e.Spec.Filters),
+                e.Spec.LearningRate, e.Spec.Seed, e.Result!.Row.Steps, e.Result.Row.DevAccuracy))
+            .OrderByDescending(p => double.IsNaN(p.DevAccuracy) ? double.NegativeInfinity : p.DevAccuracy)
+            .ThenBy(p => p.TrialId, StringComparer.Ordinal)
+            .ToList();
+        var searchSummary = search is not null && SweepSearch.IsSearch(search) ? Summarise(search, entries, steps) : null;
+        return new StudyReport(StudyReport.CurrentSchemaVersion, sweep.SweepId, sweep.GridHash, settings, counts, complete, datasets, pruned, searchSummary);
+    }
+
+    private static SearchSummary Summarise(SearchSpec search, List<TrialEntry> entries, IReadOnlyDictionary<string, int>? steps)
+    {
+        var asha = search.Asha;
+        var trained = entries.Select(e => e.Result?.Row.Steps ?? steps?.GetValueOrDefault(e.Spec.TrialId) ?? 0).ToList();
+        var maxima = entries.Select(e => asha?.MaxSteps ?? e.Spec.Training.Steps).ToList();
+        var rungs = SweepSearch.Rungs(search).Select(r => new RungReach(r, trained.Count(t => t >= r))).ToList();
+        long stepsTrained = trained.Sum(t => (long)t);
+        long full = maxima.Sum(m => (long)m);
+        return new SearchSummary(
+            asha is null ? "random" : "asha",
+            search.RandomTrials,
+            search.RandomSeed,
+            asha?.ReductionFactor,
+            asha?.Synchronous,
+            asha?.Metric,
+            maxima.Count == 0 ? asha?.MaxSteps ?? 0 : maxima.Max(),
+            rungs,
+            entries.Count,
+            stepsTrained,
+            full,
+            full == 0 ? null : (double)stepsTrained / full);
     }
 
     /// <summary>
@@ -444,8 +485,8 @@ public static class StudyBuilder
         /// <summary>Completed with a result: enters the means.</summary>
         public bool Usable => Status == TrialStatus.Completed && Result is not null;
 
-        /// <summary>Usable or diverged: nothing more will come of it and nothing is missing.</summary>
-        public bool HasOutcome => Usable || Status == TrialStatus.Diverged;
+        /// <summary>Usable, diverged or pruned: nothing more will come of it and nothing is missing.</summary>
+        public bool HasOutcome => Usable || Status is TrialStatus.Diverged or TrialStatus.Pruned;
     }
 
     private sealed record ModelTrials(ModelRef Model, List<TrialEntry> Trials)

@@ -8,7 +8,9 @@ namespace Sweep.Grains.Studies;
 /// JSON (camelCase) is the stored and the machine-readable form.
 /// </summary>
 /// <param name="SchemaVersion">Bumped when the shape changes; a stored report of another version is recomputed.</param>
-/// <param name="Complete">Every planned trial has finished.</param>
+/// <param name="Complete">Every planned trial has finished (pruned counts as finished; paused does not).</param>
+/// <param name="Pruned">Trials the search stopped at a rung, best dev accuracy first: in no mean, comparison or filter study.</param>
+/// <param name="Search">How a search sweep searched and what it spent; null for a grid sweep.</param>
 public sealed record StudyReport(
     int SchemaVersion,
     string SweepId,
@@ -16,10 +18,12 @@ public sealed record StudyReport(
     StudySettings Settings,
     TrialCounts Trials,
     bool Complete,
-    IReadOnlyList<DatasetStudy> Datasets)
+    IReadOnlyList<DatasetStudy> Datasets,
+    IReadOnlyList<PrunedTrial> Pruned,
+    SearchSummary? Search)
 {
-    /// <summary>The schema this code writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The schema this code writes (2: paused and pruned counts, the pruned trials and the search).</summary>
+    public const int CurrentSchemaVersion = 2;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -6,7 +6,10 @@ namespace Sweep.Grains.Views;
 
 /// <summary>
 /// One sweep's counts as <c>sweep status</c> prints them and the dashboard's <c>/api/sweeps</c> serves them (JSON: camelCase). <c>Damaged</c>: trials whose result
-/// fails its checksum; they count as unfinished (a resubmit reruns them) but not as pending.
+/// fails its checksum; they count as unfinished (a resubmit reruns them) but not as pending. <c>Paused</c>: trials
+/// waiting at a rung of a successive-halving search (unfinished); <c>Pruned</c>: trials the search stopped at a rung
+/// (finished). State: <c>finished</c>, <c>running</c>, <c>paused</c> (nothing running, some waiting at a rung) or
+/// <c>pending</c>.
 /// </summary>
 public sealed record SweepStatusRow(
     string SweepId,
@@ -15,7 +18,9 @@ public sealed record SweepStatusRow(
     int Total,
     int Pending,
     int Running,
+    int Paused,
     int Completed,
+    int Pruned,
     int Diverged,
     int Failed,
     int Cancelled,
@@ -38,9 +43,13 @@ public sealed record SweepStatusRow(
             .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         int Count(TrialStatus s) => counts.GetValueOrDefault(s);
         var damaged = sweep.Trials.Count(t => damagedTrials.Contains(t.TrialId));
-        var unfinished = Count(TrialStatus.Pending) + Count(TrialStatus.Running) + damaged;
-        var state = unfinished == 0 ? "finished" : Count(TrialStatus.Running) > 0 ? "running" : "pending";
+        var unfinished = Count(TrialStatus.Pending) + Count(TrialStatus.Running) + Count(TrialStatus.Paused) + damaged;
+        var state = unfinished == 0 ? "finished"
+            : Count(TrialStatus.Running) > 0 ? "running"
+            : Count(TrialStatus.Paused) > 0 ? "paused"
+            : "pending";
         return new(sweep.SweepId, state, sweep.CreatedAt, sweep.Trials.Length, Count(TrialStatus.Pending), Count(TrialStatus.Running),
-            Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled), damaged);
+            Count(TrialStatus.Paused), Count(TrialStatus.Completed), Count(TrialStatus.Pruned), Count(TrialStatus.Diverged),
+            Count(TrialStatus.Failed), Count(TrialStatus.Cancelled), damaged);
     }
 }

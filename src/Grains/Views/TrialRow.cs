@@ -6,7 +6,9 @@ namespace Sweep.Grains.Views;
 /// <summary>
 /// One trial as <c>sweep trials</c> prints it and the dashboard's <c>/api/sweeps/{id}/trials</c> serves it: the leaderboard row's fields, with the metrics null until the trial
 /// has a result, and <c>error</c> (why a Failed trial failed, or which file is damaged and why) null when there is
-/// none (JSON: camelCase). Status: a trial status in lower case, or <c>damaged</c> when its result fails its checksum.
+/// none (JSON: camelCase). Status: a trial status in lower case (<c>paused</c> waits at a rung, <c>pruned</c> was stopped at
+/// one), or <c>damaged</c> when its result fails its checksum. <c>Rung</c>: the highest rung step at or below the trial's
+/// steps in a successive-halving sweep; null in a grid sweep or below the first rung.
 /// </summary>
 public sealed record TrialRow(
     string TrialId,
@@ -24,7 +26,8 @@ public sealed record TrialRow(
     double? TestWeightedF1,
     double? TestWeightedAreaRatio,
     double? WallSeconds,
-    string? Error)
+    string? Error,
+    int? Rung = null)
 {
     /// <summary>The status a trial whose result fails its checksum is shown with.</summary>
     public const string DamagedStatus = "damaged";
@@ -41,6 +44,9 @@ public sealed record TrialRow(
     public static TrialRow Damaged(TrialSpec t, int steps, string location, string reason) => new(
         t.TrialId, t.SweepId, t.Dataset.Name, t.Architecture, t.Filters, t.LearningRate, t.Seed, DamagedStatus, steps,
         null, null, null, null, null, null, $"{location}: {reason}");
+
+    /// <summary>This row with its rung among <paramref name="rungs"/> (see <see cref="SweepSearch.RungOf"/>).</summary>
+    public TrialRow OnRungs(IReadOnlyList<int> rungs) => this with { Rung = SweepSearch.RungOf(rungs, Steps) };
 
     public static string Name(TrialStatus status) => status.ToString().ToLowerInvariant();
 }

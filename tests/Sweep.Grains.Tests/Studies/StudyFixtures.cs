@@ -181,6 +181,30 @@ internal static class StudyFixtures
     }
 
     /// <summary>cifar10 (catalog): dnn, cnn f3/f8, cnn2 f3/f8, one lr, two seeds, with test predictions.</summary>
+    /// <summary>The successive-halving settings of <see cref="SearchSweep"/>: rungs at 100, 300 and 900 of 1 000 steps.</summary>
+    public static readonly Sweep.Grains.Search.AshaSettings SearchAsha = new("devAccuracy", 100, 1000, 3, Synchronous: false);
+
+    /// <summary>
+    /// A search sweep of five dnn trials at one learning rate: seeds 1 and 2 completed (dev 0.60, 0.70; 1 000 steps),
+    /// seed 3 pruned at step 100 with the best dev accuracy of all (0.90), seed 4 paused at step 100 (no result),
+    /// seed 5 pruned at step 300 (dev 0.50). Statuses give every trial's status and steps.
+    /// </summary>
+    public static (SweepDefinition Sweep, List<TrialResultRecord> Results, Dictionary<string, (TrialStatus Status, int Steps)> Statuses) SearchSweep()
+    {
+        var specs = Enumerable.Range(1, 5).Select(seed => Spec("blobs", "dnn", 0, 0.001, seed, sweepId: "asha")).ToList();
+        static TrialResultRecord At(TrialResultRecord r, int steps) => r with { Row = r.Row with { Steps = steps } };
+        var results = new List<TrialResultRecord>
+        {
+            Result(specs[0], 0.7, 0.60, 0.55),
+            Result(specs[1], 0.8, 0.70, 0.65),
+            At(Result(specs[2], 0.9, 0.90, 0.85, status: TrialStatus.Pruned), 100),
+            At(Result(specs[4], 0.5, 0.50, 0.45, status: TrialStatus.Pruned), 300),
+        };
+        var statuses = results.ToDictionary(r => r.Row.TrialId, r => (r.Row.Status, r.Row.Steps), StringComparer.Ordinal);
+        statuses[specs[3].TrialId] = (TrialStatus.Paused, 100);
+        return (SweepOf(specs, new StudyPlan(), sweepId: "asha"), results, statuses);
+    }
+
     public static (SweepDefinition Sweep, List<TrialResultRecord> Results) SmallFullSweep()
     {
         var specs = new List<TrialSpec>();

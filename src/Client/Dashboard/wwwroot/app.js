@@ -254,12 +254,12 @@ function sweepsPage(main) {
         return;
       }
       body.replaceChildren(table(
-        ["sweep", "state", "progress", "trials", "pending", "running", "completed", "diverged", "failed", "cancelled", "ETA", "created"],
+        ["sweep", "state", "progress", "trials", "pending", "running", "paused", "completed", "pruned", "diverged", "failed", "cancelled", "ETA", "created"],
         data.map(s => h("tr", { "data-sweep": s.sweepId },
           h("td", null, link(`#/sweep/${encodeURIComponent(s.sweepId)}`, s.sweepId)),
           h("td", { class: `state-${s.state}`, text: s.state }),
           h("td", null, progressBar(s.stepsDone, s.stepsTotal), h("span", { class: "muted", text: ` ${Math.floor(100 * s.stepsDone / Math.max(1, s.stepsTotal))} %` })),
-          ...[s.total, s.pending, s.running, s.completed, s.diverged, s.failed, s.cancelled].map(n => h("td", { class: "num", text: n })),
+          ...[s.total, s.pending, s.running, s.paused, s.completed, s.pruned, s.diverged, s.failed, s.cancelled].map(n => h("td", { class: "num", text: n })),
           h("td", { text: s.state === "finished" ? "done" : duration(s.etaSeconds) }),
           h("td", { text: new Date(s.createdAt).toLocaleString() }))),
         { id: "sweeps" }));
@@ -345,8 +345,8 @@ function sweepPage(main, sweepId) {
         header.replaceChildren(
           h("div", { class: "controls" },
             h("span", { class: `state-${s.state}`, text: s.state }), progressBar(s.stepsDone, s.stepsTotal),
-            h("span", { text: `${s.completed + s.diverged + s.failed + s.cancelled} / ${s.total} trials finished` }),
-            h("span", { class: "muted", text: `${s.running} running · ${s.pending} pending · ${s.failed} failed · ${s.diverged} diverged · ${s.cancelled} cancelled` }),
+            h("span", { text: `${s.completed + s.pruned + s.diverged + s.failed + s.cancelled} / ${s.total} trials finished` }),
+            h("span", { class: "muted", text: `${s.running} running · ${s.paused} paused · ${s.pending} pending · ${s.pruned} pruned · ${s.failed} failed · ${s.diverged} diverged · ${s.cancelled} cancelled` }),
             h("span", { text: `ETA ${s.state === "finished" ? "done" : duration(s.etaSeconds)}` }), cancel),
           h("div", { class: "muted", text: `datasets ${s.datasets.join(", ")} · architectures ${s.architectures.join(", ")} · filters ${s.filters.join(", ")} · learning rates ${s.learningRates.join(", ")} · seeds ${s.seeds.join(", ")}` }));
       }
@@ -469,9 +469,9 @@ function studyPage(main, sweepId) {
       const t = r.trials;
       const parts = [];
       if (!r.complete) {
-        parts.push(h("div", { class: "banner", id: "partial", text: `PARTIAL SWEEP — ${t.running + t.pending} trial(s) have not finished and ${t.failed + t.cancelled} have no result; comparisons with a missing side are INCOMPLETE and provisional.` }));
+        parts.push(h("div", { class: "banner", id: "partial", text: `PARTIAL SWEEP — ${t.running + t.pending + t.paused} trial(s) have not finished and ${t.failed + t.cancelled} have no result; comparisons with a missing side are INCOMPLETE and provisional.` }));
       }
-      parts.push(h("p", { class: "muted", text: `${t.planned} trials planned: ${t.completed} completed, ${t.diverged} diverged, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running, ${t.pending} pending. Each model at the learning rate with the best mean dev accuracy; comparisons paired by seed, ${Math.round(r.settings.confidenceLevel * 100)} % intervals, significance at ${r.settings.alpha}.` }));
+      parts.push(h("p", { class: "muted", text: `${t.planned} trials planned: ${t.completed} completed, ${t.diverged} diverged, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running, ${t.pending} pending, ${t.paused} paused, ${t.pruned} pruned (excluded from every mean). Each model at the learning rate with the best mean dev accuracy; comparisons paired by seed, ${Math.round(r.settings.confidenceLevel * 100)} % intervals, significance at ${r.settings.alpha}.` }));
       for (const d of r.datasets) {
         parts.push(h("h2", { text: d.dataset }));
         parts.push(h("div", { class: "card" }, h("h3", { text: "Accuracy (mean ± sd over seeds)" }), table(
