@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Telemetry;
+using Sweep.Grains.Grid;
 using Sweep.Grains.Lifecycle;
 using Sweep.Grains.Search;
 using Sweep.Grains.Training;
@@ -250,13 +251,13 @@ public sealed class SweepGrain(
         int Count(TrialStatus s) => counts.GetValueOrDefault(s);
         var running = _trials.Values.Where(t => t.Status == TrialStatus.Running && t.Progress is not null)
             .Select(t => t.Progress!).OrderBy(p => p.TrialId, StringComparer.Ordinal).ToImmutableArray();
-        var remaining = Count(TrialStatus.Pending) + Count(TrialStatus.Running);
+        var remaining = Count(TrialStatus.Pending) + Count(TrialStatus.Running) + Count(TrialStatus.Paused);
         var elapsed = (DateTimeOffset.UtcNow - _activatedAt).TotalSeconds;
         double? eta = remaining == 0 ? 0 : _finishedSinceActivation > 0 ? remaining * elapsed / _finishedSinceActivation : null;
         return Task.FromResult(new SweepSummary(
             id, _sweep.CreatedAt, _trials.Count, Count(TrialStatus.Pending), Count(TrialStatus.Running),
             Count(TrialStatus.Completed), Count(TrialStatus.Diverged), Count(TrialStatus.Failed), Count(TrialStatus.Cancelled),
-            eta, running, _storeProblem));
+            eta, running, _storeProblem, Count(TrialStatus.Paused), Count(TrialStatus.Pruned)));
     }
 
     public Task<ImmutableArray<TrialSnapshot>> GetTrialsAsync() =>
@@ -345,7 +346,7 @@ public sealed class SweepGrain(
     private async Task LoadSearchAsync(SweepDefinition sweep, CancellationToken cancellationToken)
     {
         _unrecorded.Clear();
-        _halving = SearchOf(sweep).Asha is { } asha ? new SuccessiveHalving(asha, sweep.Trials.Select(t => t.TrialId)) : null;
+        _halving = GridCompiler.SearchOf(sweep).Asha is { } asha ? new SuccessiveHalving(asha, sweep.Trials.Select(t => t.TrialId)) : null;
         if (_halving is null)
         {
             foreach (var entry in _trials.Values.Where(t => t.Status == TrialStatus.Paused))
@@ -371,9 +372,6 @@ public sealed class SweepGrain(
             _pending.AddFirst(entry.Spec.TrialId);
         }
     }
-
-    // TODO(lead): GridCompiler.SearchOf once the grid's search field lands.
-    private static SearchSpec SearchOf(SweepDefinition sweep) => SearchSpec.Grid;
 
     /// <summary>Pending trials, and paused ones whose rung has decided (promoted, or pruned and to be recorded so).</summary>
     private bool Leasable(TrialEntry entry) =>

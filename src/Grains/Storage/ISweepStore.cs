@@ -87,8 +87,4 @@ public interface ISweepStore
     /// </summary>
     Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default);
 
-    // TEMPORARY (lead): replaced by the store-rungs branch.
-    Task RecordRungAsync(string sweepId, RungCall call, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-    Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

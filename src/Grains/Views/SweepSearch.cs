@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Grains.Search;
 
 namespace Sweep.Grains.Views;
@@ -10,10 +11,8 @@ namespace Sweep.Grains.Views;
 /// </summary>
 public static class SweepSearch
 {
-    /// <summary>The search of <paramref name="sweep"/>.</summary>
-    // TODO: GridCompiler.SearchOf — until the grid's "search" field lands every sweep is a grid; then this line becomes
-    // `GridCompiler.SearchOf(sweep)` and every view follows.
-    public static SearchSpec Of(SweepDefinition sweep) => SearchSpec.Grid;
+    /// <summary>The search of <paramref name="sweep"/>, read back from its grid.</summary>
+    public static SearchSpec Of(SweepDefinition sweep) => GridCompiler.SearchOf(sweep);
 
     /// <summary>True for anything but the plain grid: random search, or successive halving.</summary>
     public static bool IsSearch(SearchSpec search) => search.IsRandom || search.Asha is not null;

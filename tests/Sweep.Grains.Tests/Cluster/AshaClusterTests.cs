@@ -92,12 +92,23 @@ public sealed class AshaClusterTests
     public async Task SynchronousSweep_StoppedAndResubmittedOnANewCluster_ContinuesToTheSameDecisions()
     {
         var sweep = Grid("asha-sync-resubmit", synchronous: true);
-        string store;
+        var store = Path.Combine(Path.GetTempPath(), "sweep-cluster-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await StopAndResubmitAsync(sweep, store);
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
+    private static async Task StopAndResubmitAsync(SweepDefinition sweep, string store)
+    {
         IReadOnlyList<RungCall> before;
         IReadOnlyList<(string TrialId, int Rung, RungVerdict Verdict)> expected;
-        await using (var first = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 2))
+        await using (var first = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 2, storeDirectory: store))
         {
-            store = first.StoreDirectory;
             expected = UndisturbedDecisions(first, sweep);
             var coordinator = first.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
             await coordinator.SubmitAsync(sweep);
@@ -112,7 +123,7 @@ public sealed class AshaClusterTests
         await using var second = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 2, storeDirectory: store);
         var resumed = second.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
         var outcome = await resumed.SubmitAsync(sweep);
-        Assert.True(outcome.Existed);
+        Assert.True(outcome.AlreadyExisted);
         await Eventually.WaitAsync(async () => (await resumed.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(180), "the resubmitted sweep finishes");
 
         var after = await second.Store.GetRungsAsync(sweep.SweepId, TestContext.Current.CancellationToken);
