@@ -24,7 +24,8 @@ public static class SearchBenchmark
             Console.Error.WriteLine($"search: build the CLI first (dotnet build src/Client -c Release); no {cli}");
             return 2;
         }
-        var work = Path.Combine(Path.GetTempPath(), "sweep-search-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // Fixed, so that a rerun reuses the runs that finished (with the wall time they took) and redoes only the rest.
+        var work = Path.Combine(Path.GetTempPath(), "sweep-search-bench");
         Directory.CreateDirectory(work);
         Console.WriteLine($"search benchmark: {Environment.ProcessorCount} cores, {CpuName()}, {DateTime.Now:yyyy-MM-dd HH:mm}, load {Load()}");
         Console.WriteLine($"{"data",-8} {"search",-22} {"trials",6} {"steps",8} {"of grid",8} {"wall s",7} {"picked (best dev)",-48} {"dev",6} {"test",6} {"Δ test",7}");
@@ -67,26 +68,23 @@ public static class SearchBenchmark
             """{ "batchSize": 128, "steps": 1200, "evalEvery": 50, "devSize": 500, "checkpointEvery": 300 }""");
         yield return ("fashion",
             $$"""{ "name": "fashion", "format": "mnist", "path": "{{FashionDirectory}}" }""",
-            """{ "batchSize": 128, "steps": 1200, "evalEvery": 50, "devSize": 5000, "checkpointEvery": 300 }""");
+            """{ "batchSize": 128, "steps": 1200, "evalEvery": 50, "devSize": 2000, "checkpointEvery": 300 }""");
     }
 
     /// <summary>The grid itself first (the reference), then the searches over the same axes and budget.</summary>
     private static IEnumerable<(string Label, string? Search)> Searches()
     {
         yield return ("grid", null);
-        yield return ("asha η3", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3 } }""");
-        yield return ("asha η3 synchronous", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3, "synchronous": true } }""");
-        yield return ("random 8", """{ "random": { "trials": 8, "seed": 1 } }""");
-        yield return ("asha η3 random 25", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3, "random": { "trials": 25, "seed": 1 } } }""");
+        yield return ("asha-eta3", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3 } }""");
+        yield return ("asha-eta3-synchronous", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3, "synchronous": true } }""");
+        yield return ("random-8", """{ "random": { "trials": 8, "seed": 1 } }""");
+        yield return ("asha-eta3-random-25", """{ "asha": { "minSteps": 50, "maxSteps": 1200, "reductionFactor": 3, "random": { "trials": 25, "seed": 1 } } }""");
     }
 
     private static Outcome RunOne(string cli, string work, string name, string dataset, string training, string? search)
     {
         var store = Path.Combine(work, name);
-        if (Directory.Exists(store))
-        {
-            Directory.Delete(store, recursive: true);
-        }
+        var wallFile = store + ".wall";
         var axes = search is not null && search.Contains("random", StringComparison.Ordinal)
             ? Axes.Replace("""[0.0003, 0.001, 0.002, 0.005, 0.01]""", """{ "logUniform": [0.0003, 0.01] }""", StringComparison.Ordinal)
                 .Replace("""[3, 16]""", """{ "intRange": [3, 16] }""", StringComparison.Ordinal)
@@ -96,6 +94,21 @@ public static class SearchBenchmark
             """;
         var file = Path.Combine(work, name + ".json");
         File.WriteAllText(file, grid);
+        if (!File.Exists(wallFile))
+        {
+            // A run that did not finish is started over: its wall time would not count.
+            if (Directory.Exists(store))
+            {
+                Directory.Delete(store, recursive: true);
+            }
+            File.WriteAllText(wallFile, Submit(cli, file, store).ToString("R", CultureInfo.InvariantCulture));
+        }
+        return Read(store, name, double.Parse(File.ReadAllText(wallFile), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Runs <c>sweep submit</c> embedded on a fresh store; returns its wall seconds (CLI start included).</summary>
+    private static double Submit(string cli, string file, string store)
+    {
         var clock = Stopwatch.StartNew();
         using (var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "submit", file, "--store", store])
         {
@@ -111,7 +124,11 @@ public static class SearchBenchmark
                 throw new InvalidOperationException($"sweep submit {file} exited {process.ExitCode}: {stderr.Result}");
             }
         }
-        var wall = clock.Elapsed.TotalSeconds;
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static Outcome Read(string store, string name, double wall)
+    {
         var results = new LocalDirectorySweepStore(store).GetResultsAsync(name).GetAwaiter().GetResult();
         var full = results.Where(r => r.Row.Status == TrialStatus.Completed).ToList();
         var picked = full.OrderByDescending(r => r.Row.DevAccuracy).ThenBy(r => r.Row.TrialId, StringComparer.Ordinal).First().Row;
