@@ -9,9 +9,17 @@ namespace Sweep.Grains.Tests.Cluster;
 /// ASHA sweeps on a real TestCluster, with a silo killed mid-sweep: no trial lost, every recorded decision one the
 /// algorithm allows from its recorded standings, synchronous pruning identical to an undisturbed run's, promoted
 /// trials bit-for-bit as runs trained straight through, pruned ones as runs stopped at their rung.
+/// <para>
+/// They train hard on both cores (two silos, plus the straight-run references on the test thread), so they run alone:
+/// beside them, the timing-sensitive cluster tests (a trial handed back within the coordinator call limit) starve.
+/// </para>
 /// </summary>
+[Collection(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AshaClusterTests
 {
+    public const string Name = "asha cluster (alone)";
+
     // Rungs at 200 and 600 steps of 1800: 12 configurations, a third promoted at each rung (4, then 1 when synchronous).
     private static readonly AshaSettings Asha = new(AshaSettings.DevAccuracy, 200, 1800, 3, Synchronous: false);
 
