@@ -139,6 +139,7 @@ public sealed class SweepTestCluster : IAsyncDisposable
                 StudyDebounce = TimeSpan.FromSeconds(1),
                 DataDirectory = Path.Combine(dir, "data"),
             });
+            siloBuilder.Services.AddSingleton<ITrialTrainer>(new HoldingTrainer(new SessionTrialTrainer()));
         }
     }
 }

@@ -16,25 +16,19 @@ public sealed class TrialDeactivationTests
         // A lease far longer than the test: a trial that waited it out would time the test out.
         await using var cluster = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 1, leaseDuration: TimeSpan.FromMinutes(10));
         var sweep = TestSweeps.Create("deactivated", seeds: 1, TestSweeps.Settings(steps: 20000, checkpointEvery: 500));
+        // The first trial to train holds at step 5 000 (checkpoints at every 500 before it are written) until its
+        // grain stops it: a trial this small would otherwise end before the deactivation lands.
+        var held = HoldingTrainer.HoldFirstAt(sweep.SweepId, 5000);
         var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
         await coordinator.SubmitAsync(sweep);
 
-        var victim = await Eventually.WaitAsync(async () =>
-        {
-            foreach (var t in (await coordinator.GetTrialsAsync()).Where(t => t.Status == TrialStatus.Running))
-            {
-                if (await cluster.Store.LoadCheckpointAsync(t.TrialId, TestContext.Current.CancellationToken) is { Step: > 0 } checkpoint
-                    && checkpoint.Step < t.TotalSteps / 2)
-                {
-                    return t;
-                }
-            }
-            return null;
-        }, TimeSpan.FromSeconds(60), "a trial writes a checkpoint in the first half of its run");
+        var victimId = await held.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var victim = (await coordinator.GetTrialsAsync()).Single(t => t.TrialId == victimId);
+        Assert.Equal(TrialStatus.Running, victim.Status);
         SweepTestCluster.DeactivateTrialNow(victim.TrialId);
 
         var resumed = await Eventually.WaitAsync(async () =>
-            (await coordinator.GetTrialsAsync()).SingleOrDefault(t => t.TrialId == victim.TrialId && t.Attempts == 2 && t.Status == TrialStatus.Running),
+            (await coordinator.GetTrialsAsync()).SingleOrDefault(t => t.TrialId == victim.TrialId && t.Attempts == 2 && t.Status != TrialStatus.Pending),
             TimeSpan.FromSeconds(30), "the deactivated trial is leased again");
         var others = (await coordinator.GetTrialsAsync()).Where(t => t.TrialId != victim.TrialId).ToList();
         Assert.All(others, t => Assert.Equal(0, t.Attempts));
