@@ -16,6 +16,7 @@ internal static class SiloCommand
         var postgres = new Option<string?>("--postgres") { HelpName = "connection-string", Description = $"Cluster database (default: --cluster or ${SweepHosting.PostgresVariable}); none = embedded" };
         var postgresFile = new Option<string?>("--postgres-file") { HelpName = "file", Description = $"File holding the cluster database's connection string (default: --cluster-file or ${ConnectionStringSource.FileVariable})" };
         var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Trials trained at once (default: the machine's cores)" };
+        var cores = new Option<int?>("--cores") { HelpName = "n", Description = "Cores the trials share; idle ones speed up running trials (default: the machine's cores)" };
         var port = new Option<int>("--port") { HelpName = "port", Description = "Silo-to-silo port (default 11111 on a cluster, a free port embedded)" };
         var gatewayPort = new Option<int>("--gateway-port") { HelpName = "port", Description = "Client gateway port (default 30000 on a cluster, a free port embedded)" };
         var advertise = new Option<string?>("--advertise") { HelpName = "ip", Description = "IP address other machines reach this silo at (default: the first non-loopback IPv4)" };
@@ -37,7 +38,7 @@ internal static class SiloCommand
         var dashboard = new Option<bool>("--dashboard") { Description = "Also serve the web dashboard (see 'sweep dashboard') over this silo's store" };
         var dashboardPort = new Option<int>("--dashboard-port") { HelpName = "port", Description = "Dashboard TCP port", DefaultValueFactory = _ => 8080 };
         var dashboardBind = new Option<string>("--dashboard-bind") { HelpName = "ip", Description = "Dashboard address (default 127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, postgresFile, slots, port, gatewayPort, advertise, lease, detection, healthPort, dashboard, dashboardPort, dashboardBind };
+        var command = new Command("silo", "Run a silo (a worker of the cluster) until stopped") { postgres, postgresFile, slots, cores, port, gatewayPort, advertise, lease, detection, healthPort, dashboard, dashboardPort, dashboardBind };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(slots);
@@ -45,12 +46,17 @@ internal static class SiloCommand
             {
                 throw new CliException($"--slots must be at least 1, not {n}");
             }
+            if (parse.GetValue(cores) is <= 0 and var c)
+            {
+                throw new CliException($"--cores must be at least 1, not {c}");
+            }
             var cs = CommonOptions.ConnectionString(parse, postgres, postgresFile);
             var cluster = cs is not null;
             var options = CommonOptions.HostOptions(parse) with
             {
                 PostgresConnectionString = cs,
                 TrainerSlots = n,
+                Cores = parse.GetValue(cores),
                 SiloPort = parse.GetValue(port) is > 0 and var p ? p : cluster ? 11111 : 0,
                 GatewayPort = parse.GetValue(gatewayPort) is > 0 and var g ? g : cluster ? 30000 : 0,
                 AdvertisedAddress = parse.GetValue(advertise),

@@ -21,12 +21,13 @@ internal static class SubmitCommand
         var grid = new Argument<FileInfo>("grid") { Description = "The grid file (JSON; see the README for its format)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the sweep until it ends (always on when embedded)" };
         var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Embedded: trials trained at once (default: the machine's cores)" };
-        var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots };
-        command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), ct));
+        var cores = new Option<int?>("--cores") { HelpName = "n", Description = "Embedded: cores the trials share; idle ones speed up running trials (default: the machine's cores)" };
+        var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots, cores };
+        command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), parse.GetValue(cores), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, ParseResult parse, FileInfo gridFile, bool wait, int? slots, int? cores, CancellationToken cancellationToken)
     {
         if (Directory.Exists(gridFile.FullName))
         {
@@ -37,10 +38,14 @@ internal static class SubmitCommand
             throw new CliException($"{gridFile.FullName} is empty; a grid is a JSON object (see examples/quickstart.json)");
         }
         var sweep = GridCompiler.CompileFile(gridFile.FullName);
-        var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots };
+        var options = CommonOptions.HostOptions(parse) with { TrainerSlots = slots, Cores = cores };
         if (slots is <= 0)
         {
             throw new CliException($"--slots must be at least 1, not {slots}");
+        }
+        if (cores is <= 0)
+        {
+            throw new CliException($"--cores must be at least 1, not {cores}");
         }
         if (options.IsCluster)
         {

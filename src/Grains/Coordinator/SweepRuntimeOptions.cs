@@ -8,6 +8,12 @@ public sealed class SweepRuntimeOptions
     /// <summary>Trials this silo trains at once (default: its cores).</summary>
     public int TrainerSlots { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Cores this silo's trials share (default: its cores). Cores the running trials did not ask for (fewer trials
+    /// than cores, near a sweep's end) go to them as extra threads; see <see cref="CoreShares"/>.
+    /// </summary>
+    public int Cores { get; set; } = Environment.ProcessorCount;
+
     /// <summary>A lease not renewed for this long is given back to the queue (its silo is presumed dead).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -7,7 +7,7 @@ namespace Sweep.Grains.Hosting;
 /// <summary>
 /// Host options of the <c>sweep-silo</c> executable, read from the environment (how systemd units and
 /// containers configure it): SWEEP_POSTGRES or SWEEP_POSTGRES_FILE, SWEEP_TLS_CERT + SWEEP_TLS_KEY + SWEEP_TLS_CA, SWEEP_HOME,
-/// SWEEP_SLOTS, SWEEP_SILO_PORT (default 11111), SWEEP_GATEWAY_PORT (default 30000), SWEEP_ADVERTISE, SWEEP_QUIET=1 (no
+/// SWEEP_SLOTS, SWEEP_CORES, SWEEP_SILO_PORT (default 11111), SWEEP_GATEWAY_PORT (default 30000), SWEEP_ADVERTISE, SWEEP_QUIET=1 (no
 /// logs), SWEEP_TELEMETRY=console, SWEEP_HEALTH_PORT (HTTP health check; none by default), and in seconds
 /// SWEEP_LEASE_TIMEOUT, SWEEP_FAILURE_DETECTION and SWEEP_RESPONSE_TIMEOUT (see <see cref="ClusterTimeouts"/>).
 /// </summary>
@@ -19,6 +19,7 @@ public static class SiloEnvironment
         Tls = ClusterTlsFiles.Resolve(null, null, null),
         StoreDirectory = SweepHosting.ResolveStoreDirectory(null),
         TrainerSlots = Int("SWEEP_SLOTS"),
+        Cores = Int("SWEEP_CORES"),
         SiloPort = Int("SWEEP_SILO_PORT") ?? 11111,
         GatewayPort = Int("SWEEP_GATEWAY_PORT") ?? 30000,
         AdvertisedAddress = Environment.GetEnvironmentVariable("SWEEP_ADVERTISE") is { Length: > 0 } a ? a : null,

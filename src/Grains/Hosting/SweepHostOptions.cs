@@ -22,6 +22,9 @@ public sealed record SweepHostOptions
     /// <summary>Trials trained at once on this silo; default: the machine's cores.</summary>
     public int? TrainerSlots { get; init; }
 
+    /// <summary>Cores this silo's trials share (idle ones go to running trials); default: the machine's cores.</summary>
+    public int? Cores { get; init; }
+
     /// <summary>Silo-to-silo port; 0 picks a free one (the embedded default).</summary>
     public int SiloPort { get; init; }
 

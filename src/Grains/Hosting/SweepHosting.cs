@@ -74,6 +74,7 @@ public static class SweepHosting
         return new()
         {
             TrainerSlots = options.TrainerSlots is > 0 ? options.TrainerSlots.Value : Environment.ProcessorCount,
+            Cores = options.Cores is > 0 ? options.Cores.Value : Environment.ProcessorCount,
             DataDirectory = options.DataDirectory ?? Path.Combine(options.StoreDirectory, "data"),
             LeaseDuration = lease,
             RunningTrialGrace = options.IsCluster ? lease : TimeSpan.Zero,
@@ -89,6 +90,7 @@ public static class SweepHosting
         services.AddSingleton(store);
         services.AddSingleton(runtime);
         services.AddSingleton<DatasetCache>();
+        services.AddSingleton<CoreShares>();
         services.AddSingleton<ITrialTrainer, SessionTrialTrainer>();
         services.AddSingleton<IStudyPublisher, StudyPublisher>();
         services.AddHostedService<TrainerSlots>();

@@ -34,6 +34,7 @@ public sealed class TrialGrain(
     ISweepStore store,
     DatasetCache datasets,
     ITrialTrainer trainer,
+    CoreShares cores,
     SweepRuntimeOptions options,
     ILocalSiloDetails siloDetails,
     IHostApplicationLifetime lifetime,
@@ -295,6 +296,8 @@ public sealed class TrialGrain(
     private async Task<TrainingResult> TrainAsync(TrialSpec spec, byte[]? checkpoint, int? stopAt, Action<CheckpointBytes> raised, CancellationToken cancellationToken)
     {
         var data = await datasets.GetAsync(spec.Dataset);
+        // Its threads, plus a part of the cores no other trial here uses, re-read before every step.
+        using var share = cores.Join(spec.TrialId, spec.Training.Threads);
         // One checkpoint in flight at most: the next one waits until the previous one is durable (or given up on).
         using var inFlight = new SemaphoreSlim(1, 1);
         var checkpoints = Channel.CreateUnbounded<(int Step, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true });
@@ -302,6 +305,7 @@ public sealed class TrialGrain(
         var callbacks = new TrainingCallbacks
         {
             Progress = p => _latest = p,
+            Threads = () => share.Threads,
             Checkpoint = (step, bytes) =>
             {
                 raised(new CheckpointBytes(step, bytes));

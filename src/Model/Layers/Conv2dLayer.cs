@@ -18,7 +18,7 @@ internal sealed class Conv2dLayer<T> : BatchSplitLayer<T>
     {
         _geometry = geometry;
         _columns = IsSingle
-            ? Enumerable.Range(0, workers.Count).Select(_ => new float[Conv2dKernels.WorkspaceSize(geometry)]).ToArray()
+            ? Enumerable.Range(0, workers.Capacity).Select(_ => new float[Conv2dKernels.WorkspaceSize(geometry)]).ToArray()
             : [];
     }
 

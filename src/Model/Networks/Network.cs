@@ -18,13 +18,16 @@ internal sealed class Network<T>
     private readonly T[][] _activations;
     private readonly T[][] _gradients;
     private readonly int[] _parameterOffsets;
+    private readonly Workers _workers;
 
-    public Network(ArchitectureSpec architecture, ImageShape input, int classes, int capacity, Activation activation, double eluAlpha, int threads)
+    /// <param name="threads">Threads the passes use at first.</param>
+    /// <param name="maxThreads">The most threads <see cref="Threads"/> may later be set to (at least <paramref name="threads"/>).</param>
+    public Network(ArchitectureSpec architecture, ImageShape input, int classes, int capacity, Activation activation, double eluAlpha, int threads, int maxThreads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Classes = classes;
         Capacity = capacity;
-        var workers = new Workers(threads);
+        var workers = _workers = new Workers(threads, maxThreads);
         var layers = new List<Layer<T>>();
         var resolved = architecture.Resolve(input, classes);
         foreach (var r in resolved)
@@ -81,6 +84,16 @@ internal sealed class Network<T>
     public int Classes { get; }
 
     public int Capacity { get; }
+
+    /// <summary>
+    /// Threads the passes use; may change between passes, within [1, the constructor's maxThreads]. Results do not
+    /// depend on it.
+    /// </summary>
+    public int Threads
+    {
+        get => _workers.Count;
+        set => _workers.Resize(value);
+    }
 
     /// <summary>All weights and biases, layer by layer, weights before biases.</summary>
     public T[] Parameters { get; }

@@ -11,4 +11,10 @@ public sealed class TrainingCallbacks
     public Action<int, byte[]>? Checkpoint { get; init; }
 
     public int ProgressEvery { get; init; } = 10;
+
+    /// <summary>
+    /// Asked before every step: the threads to train that step with (clamped to [1, the machine's cores]), so that a
+    /// trial can take cores other trials left idle. Results do not depend on it. Null keeps the options' count.
+    /// </summary>
+    public Func<int>? Threads { get; init; }
 }

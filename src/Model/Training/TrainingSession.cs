@@ -68,7 +68,8 @@ public sealed class TrainingSession
             Math.Max(options.BatchSize, EvaluationBatch),
             options.Activation,
             options.EluAlpha,
-            options.Threads);
+            options.Threads,
+            Math.Max(options.Threads, Environment.ProcessorCount));
         var count = _network.Parameters.Length;
         _firstMoment = new float[count];
         _secondMoment = new float[count];
@@ -139,6 +140,10 @@ public sealed class TrainingSession
             {
                 outcome = TrialOutcome.Cancelled;
                 break;
+            }
+            if (callbacks?.Threads is { } threads)
+            {
+                _network.Threads = threads();
             }
             var (cost, accuracy) = TrainStep();
             if (!double.IsFinite(cost))

@@ -130,14 +130,17 @@ public sealed class SweepTestCluster : IAsyncDisposable
                     new StoreRetryPolicy { Patience = TimeSpan.FromSeconds(1), FirstDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
                     "the test store");
             }
+            var slots = int.Parse(siloBuilder.Configuration[SlotsKey]!, System.Globalization.CultureInfo.InvariantCulture);
             siloBuilder.Services.AddSweepSilo(store, new SweepRuntimeOptions
             {
-                TrainerSlots = int.Parse(siloBuilder.Configuration[SlotsKey]!, System.Globalization.CultureInfo.InvariantCulture),
+                TrainerSlots = slots,
                 LeaseDuration = TimeSpan.FromMilliseconds(int.Parse(siloBuilder.Configuration[LeaseKey]!, System.Globalization.CultureInfo.InvariantCulture)),
                 ProgressInterval = TimeSpan.FromMilliseconds(200),
                 IdlePoll = TimeSpan.FromMilliseconds(100),
                 StudyDebounce = TimeSpan.FromSeconds(1),
                 DataDirectory = Path.Combine(dir, "data"),
+                // Each silo shares only its own slots' cores: several test silos run in one process on a small machine.
+                Cores = slots,
             });
             siloBuilder.Services.AddSingleton<ITrialTrainer>(new HoldingTrainer(new SessionTrialTrainer()));
         }

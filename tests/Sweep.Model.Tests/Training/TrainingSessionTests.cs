@@ -105,6 +105,24 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void ThreadsChangedBetweenSteps_GiveTheSameBitsAsOneThread()
+    {
+        // A trial takes idle cores, and gives them back, mid-run: the count changes between steps, beyond the
+        // machine's cores too (clamped).
+        int[] schedule = [1, 2, 4, 1, 3, 2, 64, 1];
+        var asked = 0;
+        var one = TrainingSession.Create(Cnn2Like, Small with { Steps = 15 }, Data);
+        var varying = TrainingSession.Create(Cnn2Like, Small with { Steps = 15 }, Data);
+        var r1 = one.Run(null, CancellationToken.None);
+        var rv = varying.Run(new TrainingCallbacks { Threads = () => schedule[asked++ % schedule.Length] }, CancellationToken.None);
+        Assert.Equal(15, asked);
+        Assert.Equal(one.Parameters.ToArray(), varying.Parameters.ToArray());
+        Assert.Equal(r1.Curve, rv.Curve);
+        Assert.Equal(r1.Test!.Accuracy, rv.Test!.Accuracy);
+        Assert.Equal(one.CreateCheckpoint(), varying.CreateCheckpoint());
+    }
+
+    [Fact]
     public void HugeLearningRate_EndsAsDiverged_WithTheLastGoodMetrics()
     {
         var session = TrainingSession.Create(ArchitectureSpec.Parse("dense32-dense32"), Small with { LearningRate = 1e30, Steps = 50 }, Data);
