@@ -29,7 +29,9 @@ public sealed class SweepGrain(
     private readonly ILogger _log = loggers.CreateLogger<SweepGrain>();
     private readonly ILogger _clusterLog = loggers.CreateLogger(SweepTelemetry.ClusterLogCategory);
     private readonly Dictionary<string, TrialEntry> _trials = new(StringComparer.Ordinal);
-    // Grid order first; a trial that lost its lease goes to the front: it has work done and a checkpoint waiting.
+    // Costliest first (TrialCost: training FLOPs left), grid order among equals, so that a sweep does not end on
+    // one long trial started last; a trial that lost its lease goes to the front: it has work done and a
+    // checkpoint waiting.
     private readonly LinkedList<string> _pending = new();
     private DateTimeOffset _lastTick = DateTimeOffset.UtcNow;
     private string? _storeProblem;
@@ -310,6 +312,7 @@ public sealed class SweepGrain(
         _pending.Clear();
         var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
         var errors = await store.GetTrialErrorsAsync(sweep.SweepId, cancellationToken);
+        var queued = new List<TrialEntry>();
         foreach (var spec in sweep.Trials)
         {
             var entry = new TrialEntry(spec) { Error = errors.GetValueOrDefault(spec.TrialId) };
@@ -327,9 +330,14 @@ public sealed class SweepGrain(
             else if (entry.Status != TrialStatus.Paused && !entry.Status.IsFinished())
             {
                 entry.Restore(TrialStatus.Pending);
-                _pending.AddLast(spec.TrialId);
+                queued.Add(entry);
             }
             _trials[spec.TrialId] = entry;
+        }
+        // OrderByDescending is stable: equal costs keep grid order.
+        foreach (var entry in queued.OrderByDescending(e => TrialCost.Remaining(e.Spec, e.Steps)))
+        {
+            _pending.AddLast(entry.Spec.TrialId);
         }
         await LoadSearchAsync(sweep, cancellationToken);
         // Often enough that a trial of a silo the cluster declared dead is handed out within a couple of seconds.
