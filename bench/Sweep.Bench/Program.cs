@@ -11,16 +11,26 @@ using Sweep.Model.Kernels;
 //                                                                   (ours and PyTorch side by side, alternating rounds)
 //        dotnet run -c Release --project bench/Sweep.Bench -- search [--data shapes|fashion]
 //                                                                   (grid vs ASHA vs random: steps, wall, picked config)
+//        dotnet run -c Release --project bench/Sweep.Bench -- scaling [--before OLD/sweep.dll] [--rounds R]
+//                                                                   (matmul processes, equal trials, makespans)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R]");
     return 2;
 }
 var json = arguments.Contains("--json");
 if (arguments[0] == "search")
 {
     return SearchBenchmark.Run(Text("--data"));
+}
+if (arguments[0] == "scaling")
+{
+    return ScalingBenchmark.Run(Text("--before"), (int)Option("--rounds", 1));
+}
+if (arguments[0] == "matmul-worker")
+{
+    return ScalingBenchmark.MatMulWorker(long.Parse(arguments[1], CultureInfo.InvariantCulture), double.Parse(arguments[2], CultureInfo.InvariantCulture));
 }
 if (arguments[0] == "torch")
 {

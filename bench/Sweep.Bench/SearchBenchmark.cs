@@ -111,10 +111,10 @@ public static class SearchBenchmark
     }
 
     /// <summary>Runs <c>sweep submit</c> embedded on a fresh store; returns its wall seconds (CLI start included).</summary>
-    private static double Submit(string cli, string file, string store)
+    internal static double Submit(string cli, string file, string store, params string[] options)
     {
         var clock = Stopwatch.StartNew();
-        using (var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "submit", file, "--store", store])
+        using (var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "submit", file, "--store", store, .. options])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -140,7 +140,7 @@ public static class SearchBenchmark
         return new Outcome(results.Count, results.Sum(r => (long)r.Row.Steps), wall, label, picked.DevAccuracy, picked.TestAccuracy);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -152,12 +152,12 @@ public static class SearchBenchmark
         throw new InvalidOperationException("search: run from the repository (no Sweep.sln above the benchmark)");
     }
 
-    private static string CpuName() =>
+    internal static string CpuName() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
             : "unknown CPU";
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private sealed record Outcome(int Trials, long Steps, double WallSeconds, string Picked, double PickedDev, double PickedTest);
 }
