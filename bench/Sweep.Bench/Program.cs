@@ -13,10 +13,12 @@ using Sweep.Model.Kernels;
 //                                                                   (grid vs ASHA vs random: steps, wall, picked config)
 //        dotnet run -c Release --project bench/Sweep.Bench -- scaling [--before OLD/sweep.dll] [--rounds R]
 //                                                                   (matmul processes, equal trials, makespans)
+//        dotnet run -c Release --project bench/Sweep.Bench -- orchestration [--trials 1000,10000] [--cli DLL]
+//                                                                   (wall per trivial trial, embedded, 2 slots)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker" or "orchestration"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL]");
     return 2;
 }
 var json = arguments.Contains("--json");
@@ -27,6 +29,11 @@ if (arguments[0] == "search")
 if (arguments[0] == "scaling")
 {
     return ScalingBenchmark.Run(Text("--before"), (int)Option("--rounds", 1));
+}
+if (arguments[0] == "orchestration")
+{
+    var sizes = (Text("--trials") ?? "1000,10000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
+    return OrchestrationBenchmark.Run(sizes, Text("--cli"));
 }
 if (arguments[0] == "matmul-worker")
 {

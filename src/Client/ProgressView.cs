@@ -44,10 +44,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
             {
                 summary = await coordinator.GetSummaryAsync();
                 trials = await coordinator.GetTrialsAsync();
-                rows = first || !trials.Any(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId))
-                    ? new Dictionary<string, LeaderboardRow>()
-                    : (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
-                        .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
+                rows = first ? new Dictionary<string, LeaderboardRow>() : await NewRowsAsync(trials, cancellationToken);
                 failingSince = null;
             }
             catch (Exception ex) when (ClusterCalls.IsPassing(ex) && !cancellationToken.IsCancellationRequested)
@@ -95,6 +92,23 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         }
     }
 
+    /// <summary>
+    /// The stored rows of the trials that finished since the last look, read one by one: a query of the whole
+    /// leaderboard every second would cost more the more trials have finished.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, LeaderboardRow>> NewRowsAsync(ImmutableArray<TrialSnapshot> trials, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, LeaderboardRow>(StringComparer.Ordinal);
+        foreach (var trial in trials.Where(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId)))
+        {
+            if (await store.GetResultAsync(trial.TrialId, cancellationToken) is { } result)
+            {
+                rows[trial.TrialId] = result.Row;
+            }
+        }
+        return rows;
+    }
+
     private async Task ReportFinishedAsync(SweepSummary summary, IReadOnlyList<TrialSnapshot> trials, IReadOnlyDictionary<string, LeaderboardRow> rows, bool first)
     {
         var finished = trials.Where(t => t.Status.IsFinished() && !_reported.Contains(t.TrialId)).ToList();
@@ -112,7 +126,7 @@ internal sealed class ProgressView(CliConsole console, IGrainFactory grains, ISw
         foreach (var trial in finished)
         {
             _reported.Add(trial.TrialId);
-            var done = trials.Count(t => _reported.Contains(t.TrialId));
+            var done = _reported.Count;
             var detail = rows.TryGetValue(trial.TrialId, out var row)
                 ? $"dev {row.DevAccuracy:0.0000}  test {row.TestAccuracy:0.0000}  {row.Steps} steps  {row.WallSeconds:0.0}s"
                 : "";

@@ -41,7 +41,8 @@ public sealed class SweepGrain(
     private DateTimeOffset _activatedAt;
     private int _finishedSinceActivation;
     private bool _studyDirty;
-    private DateTimeOffset _studyWrittenAt = DateTimeOffset.MinValue;
+    // The next study refresh while trials run: the debounce after the last one, or longer when refreshing is slow.
+    private DateTimeOffset _studyDueAt = DateTimeOffset.MinValue;
     // The sweep's successive halving, for ASHA sweeps: the one place that knows the rules at a rung.
     private SuccessiveHalving? _halving;
     // Rung decisions made but not yet in the store (it did not answer); written on the next tick.
@@ -509,7 +510,7 @@ public sealed class SweepGrain(
             await FinishAsync();
             return;
         }
-        if (_studyDirty && now - _studyWrittenAt >= options.StudyDebounce)
+        if (_studyDirty && now >= _studyDueAt)
         {
             await PublishStudyAsync(cancellationToken);
         }
@@ -526,10 +527,14 @@ public sealed class SweepGrain(
     private async Task PublishStudyAsync(CancellationToken cancellationToken)
     {
         _studyDirty = false;
-        _studyWrittenAt = DateTimeOffset.UtcNow;
+        _studyDueAt = DateTimeOffset.UtcNow + options.StudyDebounce;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await studies.PublishAsync(_sweep!, cancellationToken);
+            // A refresh reads every result and holds this grain (no lease is handed out meanwhile): with many
+            // trials it is kept to about 5 % of the coordinator's time. The last one, when the sweep ends, always runs.
+            _studyDueAt = DateTimeOffset.UtcNow + TimeSpan.FromTicks(Math.Max(options.StudyDebounce.Ticks, 20 * clock.Elapsed.Ticks));
         }
         catch (Exception ex)
         {
