@@ -11,16 +11,22 @@ using Sweep.Model.Kernels;
 //                                                                   (ours and PyTorch side by side, alternating rounds)
 //        dotnet run -c Release --project bench/Sweep.Bench -- search [--data shapes|fashion]
 //                                                                   (grid vs ASHA vs random: steps, wall, picked config)
+//        dotnet run -c Release --project bench/Sweep.Bench -- checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]
+//                                                                   (checkpoint save/load time as a share of training)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "checkpoint"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]");
     return 2;
 }
 var json = arguments.Contains("--json");
 if (arguments[0] == "search")
 {
     return SearchBenchmark.Run(Text("--data"));
+}
+if (arguments[0] == "checkpoint")
+{
+    return await CheckpointBenchmark.RunAsync(Text("--backend") ?? "both", (int)Option("--repeats", 5), Option("--seconds", 1.0));
 }
 if (arguments[0] == "torch")
 {
