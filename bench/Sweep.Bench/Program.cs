@@ -15,10 +15,12 @@ using Sweep.Model.Kernels;
 //                                                                   (matmul processes, equal trials, makespans)
 //        dotnet run -c Release --project bench/Sweep.Bench -- orchestration [--trials 1000,10000] [--cli DLL]
 //                                                                   (wall per trivial trial, embedded, 2 slots)
+//        dotnet run -c Release --project bench/Sweep.Bench -- checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]
+//                                                                   (checkpoint save/load time as a share of training)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker" or "orchestration"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker" or "orchestration" or "checkpoint"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]");
     return 2;
 }
 var json = arguments.Contains("--json");
@@ -38,6 +40,10 @@ if (arguments[0] == "orchestration")
 if (arguments[0] == "matmul-worker")
 {
     return ScalingBenchmark.MatMulWorker(long.Parse(arguments[1], CultureInfo.InvariantCulture), double.Parse(arguments[2], CultureInfo.InvariantCulture));
+}
+if (arguments[0] == "checkpoint")
+{
+    return await CheckpointBenchmark.RunAsync(Text("--backend") ?? "both", (int)Option("--repeats", 5), Option("--seconds", 1.0));
 }
 if (arguments[0] == "torch")
 {

@@ -239,7 +239,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
 
             if (content is not null && content.Step == step)
             {
-                return new StoredCheckpoint(trialId, step, content.Payload.ToArray(), content.SavedAt);
+                return new StoredCheckpoint(trialId, step, content.Payload, content.SavedAt);
             }
         }
 

@@ -29,12 +29,16 @@ internal static class SealedFile
     }
 
     /// <summary>The verified contents, null if the file does not exist; throws <see cref="InvalidDataException"/> if it is corrupt.</summary>
+    /// <remarks>
+    /// The header is read first and the payload straight into an array of its own size, so a large payload (a
+    /// checkpoint of tens of MiB) is read once and never copied out of a whole-file buffer.
+    /// </remarks>
     public static async Task<SealedContent?> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        byte[] bytes;
+        FileStream stream;
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         }
         catch (FileNotFoundException)
         {
@@ -45,28 +49,41 @@ internal static class SealedFile
             return null;
         }
 
-        if (bytes.Length < HeaderBytes + HashBytes || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
+        await using (stream)
         {
-            throw new InvalidDataException($"{path}: not a Sweep storage file (bad header).");
-        }
+            var head = new byte[HeaderBytes + HashBytes];
+            if (stream.Length < head.Length || await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken) < head.Length
+                || !head.AsSpan(0, 4).SequenceEqual(Magic))
+            {
+                throw new InvalidDataException($"{path}: not a Sweep storage file (bad header).");
+            }
 
-        var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
-        if (length != bytes.Length - HeaderBytes - HashBytes)
-        {
-            throw new InvalidDataException($"{path}: truncated or extended (header says {length} payload bytes, file has {bytes.Length - HeaderBytes - HashBytes}).");
-        }
+            var length = BinaryPrimitives.ReadInt64LittleEndian(head.AsSpan(16));
+            var available = stream.Length - head.Length;
+            if (length != available || length > Array.MaxLength)
+            {
+                throw new InvalidDataException($"{path}: truncated or extended (header says {length} payload bytes, file has {available}).");
+            }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(bytes.AsSpan(0, HeaderBytes));
-        hash.AppendData(bytes.AsSpan(HeaderBytes + HashBytes));
-        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(bytes.AsSpan(HeaderBytes, HashBytes)))
-        {
-            throw new InvalidDataException($"{path}: SHA-256 checksum mismatch: the file is corrupt.");
-        }
+            // Every byte is overwritten by the read below (or the file is rejected), so zeroing it first is wasted.
+            var payload = GC.AllocateUninitializedArray<byte>((int)length);
+            if (await stream.ReadAtLeastAsync(payload, payload.Length, throwOnEndOfStream: false, cancellationToken) < payload.Length)
+            {
+                throw new InvalidDataException($"{path}: truncated while being read (header says {length} payload bytes).");
+            }
 
-        return new SealedContent(
-            BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)),
-            DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8))),
-            new ArraySegment<byte>(bytes, HeaderBytes + HashBytes, (int)length));
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(head.AsSpan(0, HeaderBytes));
+            hash.AppendData(payload);
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(head.AsSpan(HeaderBytes, HashBytes)))
+            {
+                throw new InvalidDataException($"{path}: SHA-256 checksum mismatch: the file is corrupt.");
+            }
+
+            return new SealedContent(
+                BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(4)),
+                DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(head.AsSpan(8))),
+                payload);
+        }
     }
 }
