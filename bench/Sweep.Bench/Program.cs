@@ -13,14 +13,14 @@ using Sweep.Model.Kernels;
 //                                                                   (grid vs ASHA vs random: steps, wall, picked config)
 //        dotnet run -c Release --project bench/Sweep.Bench -- scaling [--before OLD/sweep.dll] [--rounds R]
 //                                                                   (matmul processes, equal trials, makespans)
-//        dotnet run -c Release --project bench/Sweep.Bench -- orchestration [--trials 1000,10000] [--cli DLL]
+//        dotnet run -c Release --project bench/Sweep.Bench -- orchestration [--trials 1000,10000] [--cli DLL] [--backend local|postgres]
 //                                                                   (wall per trivial trial, embedded, 2 slots)
 //        dotnet run -c Release --project bench/Sweep.Bench -- checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]
 //                                                                   (checkpoint save/load time as a share of training)
 var arguments = args.ToList();
 if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker" or "orchestration" or "checkpoint"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL] [--backend local|postgres] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]");
     return 2;
 }
 var json = arguments.Contains("--json");
@@ -35,7 +35,7 @@ if (arguments[0] == "scaling")
 if (arguments[0] == "orchestration")
 {
     var sizes = (Text("--trials") ?? "1000,10000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
-    return OrchestrationBenchmark.Run(sizes, Text("--cli"));
+    return await OrchestrationBenchmark.RunAsync(sizes, Text("--cli"), Text("--backend") ?? "local");
 }
 if (arguments[0] == "matmul-worker")
 {
