@@ -104,7 +104,7 @@ internal static class Conv2dKernels
     }
 
     /// <summary>Per-image weight and bias gradients (eqs. 55–56) by im2col + GEMM, each image's block overwritten; sum the
-    /// blocks with <see cref="Elementwise.AddBlocks"/> in image order to accumulate.</summary>
+    /// blocks with <see cref="Elementwise.SumBlocks"/> in image order.</summary>
     /// <param name="x">Shape: [batch, C, H, W].</param>
     /// <param name="dy">Shape: [batch, F, OH, OW].</param>
     /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
@@ -135,7 +135,7 @@ internal static class Conv2dKernels
     /// <summary>Input gradient (eq. 57): <c>dcol = Wᵀ·dY_n</c>, folded back onto the input by col2im.</summary>
     /// <param name="dy">Shape: [batch, F, OH, OW].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
-    /// <param name="dx">Shape: [batch, C, H, W]; accumulated.</param>
+    /// <param name="dx">Shape: [batch, C, H, W]; overwritten (each image cleared while in cache, then folded onto).</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
     internal static void BackwardInputIm2Col(
         ReadOnlySpan<float> dy,
@@ -149,7 +149,9 @@ internal static class Conv2dKernels
         for (var n = 0; n < batch; n++)
         {
             Gemm.Multiply(weights, true, dy.Slice(n * g.OutputSize, g.OutputSize), false, g.PatchSize, plane, g.Filters, columns, false);
-            Col2Im(columns, g, dx.Slice(n * g.InputSize, g.InputSize));
+            var image = dx.Slice(n * g.InputSize, g.InputSize);
+            image.Clear();
+            Col2Im(columns, g, image);
         }
     }
 
@@ -293,7 +295,8 @@ internal static class Conv2dKernels
         }
     }
 
-    /// <summary>Scalar reference of the backward pass (eqs. 55–57); <paramref name="dx"/> may be empty.</summary>
+    /// <summary>Scalar reference of the backward pass (eqs. 55–57), accumulating (+=) as the equations read;
+    /// <paramref name="dx"/> may be empty.</summary>
     public static void BackwardReference<T>(
         ReadOnlySpan<T> x,
         ReadOnlySpan<T> weights,

@@ -6,7 +6,7 @@ namespace Sweep.Model.Kernels;
 
 /// <summary>
 /// Max-pooling over square windows with a stride and no padding; the backward pass routes each output gradient to
-/// the arg-max of its window (the first maximum on ties), accumulating where windows overlap.
+/// the arg-max of its window (the first maximum on ties), summing where windows overlap.
 /// </summary>
 internal static class MaxPoolKernels
 {
@@ -111,13 +111,14 @@ internal static class MaxPoolKernels
 
     /// <param name="dy">Shape: [batch, C, OH, OW].</param>
     /// <param name="argMax">Shape: [batch, C, OH, OW], from <see cref="Forward"/>.</param>
-    /// <param name="dx">Shape: [batch, C, H, W]; accumulated.</param>
+    /// <param name="dx">Shape: [batch, C, H, W]; overwritten (each plane cleared while in cache, then routed to).</param>
     public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argMax, PoolGeometry g, int batch, Span<float> dx)
     {
         int planeOut = g.OutHeight * g.OutWidth, planeIn = g.Height * g.Width;
         for (var plane = 0; plane < batch * g.Channels; plane++)
         {
             var target = dx.Slice(plane * planeIn, planeIn);
+            target.Clear();
             var o = plane * planeOut;
             for (var p = 0; p < planeOut; p++)
             {

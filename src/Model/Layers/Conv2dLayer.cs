@@ -57,8 +57,8 @@ internal sealed class Conv2dLayer<T> : BatchSplitLayer<T>
         }
         BackwardSplit(batch);
         // eq. 55 sums over the batch: add the per-image blocks in image order, whatever the thread count.
-        Elementwise.AddBlocks(_weightGradPerImage, batch, _geometry.WeightCount, AsSingle(WeightGradients));
-        Elementwise.AddBlocks(_biasGradPerImage, batch, _geometry.Filters, AsSingle(BiasGradients));
+        Elementwise.SumBlocks(_weightGradPerImage, batch, _geometry.WeightCount, AsSingle(WeightGradients));
+        Elementwise.SumBlocks(_biasGradPerImage, batch, _geometry.Filters, AsSingle(BiasGradients));
     }
 
     protected override void ForwardImages(int worker, int start, int end)
