@@ -38,14 +38,15 @@ internal static unsafe class DirectConv2d
     /// <param name="bias">Shape: [F].</param>
     /// <param name="output">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
-    public static void Forward(ReadOnlySpan<float> images, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, int batch, Span<float> output, Span<float> workspace)
+    /// <param name="relu">Whether to store max(0, ·) of each output vector (as <see cref="ActivationKernels.ReluForward"/> does).</param>
+    public static void Forward(ReadOnlySpan<float> images, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, int batch, Span<float> output, Span<float> workspace, bool relu = false)
     {
         var packedLength = RoundUp(g.Filters, FilterBlock) * g.PatchSize;
         var packed = workspace[..packedLength];
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: false, packed);
         for (var n = 0; n < batch; n++)
         {
-            Run(images.Slice(n * g.InputSize, g.InputSize), packed, bias, g, output.Slice(n * g.OutputSize, g.OutputSize), workspace[(2 * packedLength)..], clear: n == 0);
+            Run(images.Slice(n * g.InputSize, g.InputSize), packed, bias, g, output.Slice(n * g.OutputSize, g.OutputSize), workspace[(2 * packedLength)..], clear: n == 0, relu);
         }
     }
 
@@ -61,7 +62,7 @@ internal static unsafe class DirectConv2d
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: true, packed);
         for (var n = 0; n < batch; n++)
         {
-            Run(gradient.Slice(n * g.OutputSize, g.OutputSize), packed, default, b, inputGradient.Slice(n * g.InputSize, g.InputSize), workspace[(2 * packedLength)..], clear: n == 0);
+            Run(gradient.Slice(n * g.OutputSize, g.OutputSize), packed, default, b, inputGradient.Slice(n * g.InputSize, g.InputSize), workspace[(2 * packedLength)..], clear: n == 0, relu: false);
         }
     }
 
@@ -70,7 +71,9 @@ internal static unsafe class DirectConv2d
     /// <param name="gradients">Shape: [batch, F, OH, OW].</param>
     /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
     /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
-    public static void BackwardWeights(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, Conv2dGeometry g, int batch, Span<float> weightGradPerImage, Span<float> biasGradPerImage, Span<float> workspace)
+    /// <param name="reluOutputs">See <see cref="Conv2dKernels.BackwardWeights"/>.</param>
+    /// <param name="masked">See <see cref="Conv2dKernels.BackwardWeights"/>.</param>
+    public static void BackwardWeights(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, Conv2dGeometry g, int batch, Span<float> weightGradPerImage, Span<float> biasGradPerImage, Span<float> workspace, ReadOnlySpan<float> reluOutputs = default, Span<float> masked = default)
     {
         // Pinned for the whole batch: the aligned planes start at an address-dependent offset, and the zero
         // borders written for the first image must still be where the later images expect them.
@@ -80,7 +83,7 @@ internal static unsafe class DirectConv2d
             {
                 BackwardWeights(
                     images.Slice(n * g.InputSize, g.InputSize),
-                    gradients.Slice(n * g.OutputSize, g.OutputSize),
+                    Conv2dKernels.ImageGradient(gradients, reluOutputs, masked, n, g.OutputSize),
                     g,
                     weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount),
                     biasGradPerImage.Slice(n * g.Filters, g.Filters),
@@ -227,9 +230,9 @@ internal static unsafe class DirectConv2d
     private static Conv2dGeometry BackwardGeometry(Conv2dGeometry g) =>
         new(g.Filters, g.OutHeight, g.OutWidth, g.Channels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
 
-    /// <summary>y = packed ⊛ x (+ bias, unless <paramref name="bias"/> is empty) over every output row in 32-pixel
-    /// segments, four filters at a time.</summary>
-    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, Span<float> workspace, bool clear)
+    /// <summary>y = packed ⊛ x (+ bias, unless <paramref name="bias"/> is empty; then max(0, ·) if
+    /// <paramref name="relu"/>) over every output row in 32-pixel segments, four filters at a time.</summary>
+    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, Span<float> workspace, bool clear, bool relu)
     {
         int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth;
         int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
@@ -281,18 +284,18 @@ internal static unsafe class DirectConv2d
                         var full = width == Segment;
                         var loMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width)).AsSingle();
                         var hiMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width - 16)).AsSingle();
-                        Write(y + ((fb * oh) + i) * ow + start, a00, a01, bias, fb, full, loMask, hiMask);
+                        Write(y + ((fb * oh) + i) * ow + start, a00, a01, bias, fb, relu, full, loMask, hiMask);
                         if (filters > 1)
                         {
-                            Write(y + (((fb + 1) * oh) + i) * ow + start, a10, a11, bias, fb + 1, full, loMask, hiMask);
+                            Write(y + (((fb + 1) * oh) + i) * ow + start, a10, a11, bias, fb + 1, relu, full, loMask, hiMask);
                         }
                         if (filters > 2)
                         {
-                            Write(y + (((fb + 2) * oh) + i) * ow + start, a20, a21, bias, fb + 2, full, loMask, hiMask);
+                            Write(y + (((fb + 2) * oh) + i) * ow + start, a20, a21, bias, fb + 2, relu, full, loMask, hiMask);
                         }
                         if (filters > 3)
                         {
-                            Write(y + (((fb + 3) * oh) + i) * ow + start, a30, a31, bias, fb + 3, full, loMask, hiMask);
+                            Write(y + (((fb + 3) * oh) + i) * ow + start, a30, a31, bias, fb + 3, relu, full, loMask, hiMask);
                         }
                     }
                 }
@@ -301,13 +304,18 @@ internal static unsafe class DirectConv2d
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write(float* target, Vector512<float> lo, Vector512<float> hi, ReadOnlySpan<float> bias, int filter, bool full, Vector512<float> loMask, Vector512<float> hiMask)
+    private static void Write(float* target, Vector512<float> lo, Vector512<float> hi, ReadOnlySpan<float> bias, int filter, bool relu, bool full, Vector512<float> loMask, Vector512<float> hiMask)
     {
         if (!bias.IsEmpty)
         {
             var b = Vector512.Create(bias[filter]);
             lo += b;
             hi += b;
+        }
+        if (relu)
+        {
+            lo = Vector512.Max(lo, Vector512<float>.Zero);
+            hi = Vector512.Max(hi, Vector512<float>.Zero);
         }
         if (full)
         {

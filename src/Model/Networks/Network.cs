@@ -33,10 +33,15 @@ internal sealed class Network<T>
             switch (r.Spec?.Kind)
             {
                 case LayerKind.Convolution:
-                    var conv = new Conv2dLayer<T>(new Conv2dGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Kernel, r.Spec.Stride, r.Spec.Padding), workers);
+                    // ReLU is fused into the conv (no separate pass over its activations); ELU keeps its own layer.
+                    var fused = activation == Activation.Relu;
+                    var conv = new Conv2dLayer<T>(new Conv2dGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Kernel, r.Spec.Stride, r.Spec.Padding), fused, workers);
                     conv.Reserve(capacity);
                     layers.Add(conv);
-                    layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha, workers));
+                    if (!fused)
+                    {
+                        layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha, workers));
+                    }
                     break;
                 case LayerKind.MaxPool:
                     var pool = new MaxPoolLayer<T>(new PoolGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Stride), workers);

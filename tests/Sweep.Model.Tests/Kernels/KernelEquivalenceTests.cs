@@ -73,9 +73,9 @@ public sealed class KernelEquivalenceTests
         Assert.False(DirectConv2d.Supports(new Conv2dGeometry(3, 32, 32, 3, 3, 1, 3)));
     }
 
-    private delegate void ConvForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Conv2dGeometry g, int batch, Span<float> y, Span<float> workspace);
+    private delegate void ConvForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Conv2dGeometry g, int batch, Span<float> y, Span<float> workspace, bool relu);
 
-    private delegate void ConvBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Conv2dGeometry g, int batch, Span<float> dw, Span<float> db, Span<float> workspace);
+    private delegate void ConvBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Conv2dGeometry g, int batch, Span<float> dw, Span<float> db, Span<float> workspace, ReadOnlySpan<float> reluOutputs, Span<float> masked);
 
     private delegate void ConvBackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Conv2dGeometry g, int batch, Span<float> dx, Span<float> workspace);
 
@@ -93,8 +93,17 @@ public sealed class KernelEquivalenceTests
         var yRef = new double[batch * g.OutputSize];
         Conv2dKernels.ForwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(bias), g, batch, yRef);
         var y = new float[batch * g.OutputSize];
-        forward(x, weights, bias, g, batch, y, workspace);
+        forward(x, weights, bias, g, batch, y, workspace, false);
         TestArrays.AssertClose(yRef, TestArrays.ToDoubles(y), 1e-5, "y");
+
+        // Fused ReLU: exactly the unfused output passed through the ReLU kernel, and max(0, ·) of the reference.
+        var yRelu = TestArrays.RandomFloats(batch * g.OutputSize, 10);
+        forward(x, weights, bias, g, batch, yRelu, workspace, true);
+        var yThenRelu = new float[y.Length];
+        ActivationKernels.ReluForward(y, yThenRelu);
+        Assert.Equal(yThenRelu, yRelu);
+        Assert.Contains(yRelu, v => v == 0f);
+        TestArrays.AssertClose(yRef.Select(v => Math.Max(v, 0)).ToArray(), TestArrays.ToDoubles(yRelu), 1e-5, "relu(y)");
 
         // The reference accumulates into zeros; the fast kernels overwrite, so their outputs start from stale values.
         var dxRef = new double[batch * g.InputSize];
@@ -106,7 +115,7 @@ public sealed class KernelEquivalenceTests
         Conv2dKernels.BackwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(dy), g, batch, dxRef, dwRef, dbRef);
         var dwPerImage = TestArrays.RandomFloats(batch * g.WeightCount, 8);
         var dbPerImage = TestArrays.RandomFloats(batch * f, 9);
-        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace);
+        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace, default, default);
         Elementwise.SumBlocks(dwPerImage, batch, g.WeightCount, dw);
         Elementwise.SumBlocks(dbPerImage, batch, f, db);
         backwardInput(dy, weights, g, batch, dx, workspace);
@@ -114,6 +123,22 @@ public sealed class KernelEquivalenceTests
         TestArrays.AssertClose(dxRef, TestArrays.ToDoubles(dx), 1e-5, "dx");
         TestArrays.AssertClose(dwRef, TestArrays.ToDoubles(dw), 1e-6 * terms, "dW");
         TestArrays.AssertClose(dbRef, TestArrays.ToDoubles(db), 1e-6 * terms, "db");
+
+        // Fused ReLU backward: masking inside the weight gradient, into one reused image or in place, gives the
+        // bits of masking first with the ReLU kernel and running the plain kernel.
+        var dyMasked = new float[dy.Length];
+        ActivationKernels.ReluBackward(yRelu, dy, dyMasked);
+        var dwExpected = new float[batch * g.WeightCount];
+        var dbExpected = new float[batch * f];
+        backwardWeights(x, dyMasked, g, batch, dwExpected, dbExpected, workspace, default, default);
+        var room = TestArrays.RandomFloats(g.OutputSize, 11);
+        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace, yRelu, room);
+        Assert.Equal(dwExpected, dwPerImage);
+        Assert.Equal(dbExpected, dbPerImage);
+        var inPlace = (float[])dy.Clone();
+        backwardWeights(x, inPlace, g, batch, dwPerImage, dbPerImage, workspace, yRelu, inPlace);
+        Assert.Equal(dwExpected, dwPerImage);
+        Assert.Equal(dyMasked, inPlace);
     }
 
     [Theory]
