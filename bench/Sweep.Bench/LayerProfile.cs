@@ -79,8 +79,10 @@ internal static class LayerProfile
             whole += Lap(ref start);
         }
         var parameters = network.Parameters.Length;
+        var stepFlops = layers.Select((layer, i) => Cost(layer, batch, i == 0)).Sum(c => c.ForwardFlops + c.BackwardFlops);
+        var stepRate = stepFlops / (whole / repeats) / 1e6;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{arch}({filters}) on {shape}: {CpuClock.Kind} ms per batch of {batch}, whole step {whole / repeats:F3} ms ({batch * repeats / whole * 1e3:F0} img/s), {parameters} parameters"));
+            $"{arch}({filters}) on {shape}: {CpuClock.Kind} ms per batch of {batch}, whole step {whole / repeats:F3} ms ({batch * repeats / whole * 1e3:F0} img/s), {parameters} parameters, {stepFlops / 1e6:F0} MFLOP a step: {stepRate:F1} GFLOP/s = {stepRate / ceiling:P0} of the matmul"));
         Console.WriteLine($"  {"layer",-16} {"output",-9} {"fwd ms",8} {"MFLOP",7} {"MB",6} {"rate",15} {"bwd ms",8} {"MFLOP",7} {"MB",6} {"rate",15}");
         for (var i = 0; i < layers.Count; i++)
         {
