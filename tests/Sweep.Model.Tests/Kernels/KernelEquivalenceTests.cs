@@ -150,6 +150,9 @@ public sealed class KernelEquivalenceTests
     [InlineData(3, 36, 34, 2, 2)]
     [InlineData(2, 33, 65, 2, 2)]
     [InlineData(2, 10, 40, 2, 3)]
+    [InlineData(5, 28, 28, 2, 2)]
+    [InlineData(3, 14, 14, 2, 2)]
+    [InlineData(2, 9, 11, 2, 2)]
     public void MaxPoolForwardAndBackward_MatchScalarReference(int c, int h, int w, int window, int stride)
     {
         const int batch = 2;
