@@ -30,8 +30,9 @@ internal sealed class Conv2dLayer<T> : BatchSplitLayer<T>
         _columns = IsSingle
             ? Enumerable.Range(0, workers.Count).Select(_ => new float[Conv2dKernels.WorkspaceSize(geometry)]).ToArray()
             : [];
+        // One masked-gradient image per worker that has a workspace.
         _maskedGradient = IsSingle && relu
-            ? Enumerable.Range(0, workers.Count).Select(_ => new float[geometry.OutputSize]).ToArray()
+            ? _columns.Select(_ => new float[geometry.OutputSize]).ToArray()
             : [];
     }
 
