@@ -11,8 +11,8 @@ namespace Sweep.Bench;
 /// Where one training step goes: milliseconds per batch of each layer's forward and backward pass, with its FLOPs
 /// (2 per multiply-add), the bytes it must move at least (every buffer it reads or writes, once), and the rate as a
 /// share of the 1024³ matrix multiply (compute-bound layers) or in GB/s (memory-bound ones); then the parts of a
-/// step outside the layers: the batch copy, softmax-CE, the gradient clears inside <c>Backward</c>, zeroing the
-/// parameter gradients and ADAM.
+/// step outside the layers: the batch copy, softmax-CE and ADAM (the backward passes overwrite their gradients, so
+/// there is no zeroing pass to time).
 /// </summary>
 internal static class LayerProfile
 {
@@ -37,7 +37,6 @@ internal static class LayerProfile
         {
             images.CopyTo(network.Input);
             network.Forward(labels, batch);
-            network.ZeroGradients();
             network.Backward(labels, batch);
             Adam();
         }
@@ -51,7 +50,7 @@ internal static class LayerProfile
         var layers = network.Layers;
         var forward = new double[layers.Count];
         var backward = new double[layers.Count];
-        double copy = 0, fullForward = 0, fullBackward = 0, zero = 0, adam = 0, whole = 0;
+        double copy = 0, fullForward = 0, fullBackward = 0, adam = 0, whole = 0;
         for (var r = 0; r < repeats; r++)
         {
             var start = CpuClock.Now();
@@ -59,8 +58,6 @@ internal static class LayerProfile
             copy += Lap(ref start);
             network.Forward(labels, batch);
             fullForward += Lap(ref start);
-            network.ZeroGradients();
-            zero += Lap(ref start);
             network.Backward(labels, batch);
             fullBackward += Lap(ref start);
             Adam();
@@ -82,8 +79,10 @@ internal static class LayerProfile
             whole += Lap(ref start);
         }
         var parameters = network.Parameters.Length;
+        var stepFlops = layers.Select((layer, i) => Cost(layer, batch, i == 0)).Sum(c => c.ForwardFlops + c.BackwardFlops);
+        var stepRate = stepFlops / (whole / repeats) / 1e6;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{arch}({filters}) on {shape}: {CpuClock.Kind} ms per batch of {batch}, whole step {whole / repeats:F3} ms ({batch * repeats / whole * 1e3:F0} img/s), {parameters} parameters"));
+            $"{arch}({filters}) on {shape}: {CpuClock.Kind} ms per batch of {batch}, whole step {whole / repeats:F3} ms ({batch * repeats / whole * 1e3:F0} img/s), {parameters} parameters, {stepFlops / 1e6:F0} MFLOP a step: {stepRate:F1} GFLOP/s = {stepRate / ceiling:P0} of the matmul"));
         Console.WriteLine($"  {"layer",-16} {"output",-9} {"fwd ms",8} {"MFLOP",7} {"MB",6} {"rate",15} {"bwd ms",8} {"MFLOP",7} {"MB",6} {"rate",15}");
         for (var i = 0; i < layers.Count; i++)
         {
@@ -93,9 +92,9 @@ internal static class LayerProfile
                 $"  {layer.GetType().Name.Split('`')[0],-16} {layer.OutputShape,-9} {forward[i] / repeats,8:F3} {fFlops / 1e6,7:F1} {fBytes / 1e6,6:F1} {Rate(fFlops, fBytes, forward[i] / repeats, ceiling),15} {backward[i] / repeats,8:F3} {bFlops / 1e6,7:F1} {bBytes / 1e6,6:F1} {Rate(bFlops, bBytes, backward[i] / repeats, ceiling),15}"));
         }
         var softmax = (fullForward - forward.Sum()) / repeats;
-        var clears = (fullBackward - backward.Sum()) / repeats;
+        var softmaxBackward = (fullBackward - backward.Sum()) / repeats;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  outside the layers: batch copy {copy / repeats:F3}, softmax-CE forward {softmax:F3}, gradient clears + softmax-CE backward {clears:F3}, ZeroGradients {zero / repeats:F3} ({Gbps(4.0 * parameters, zero / repeats)}), ADAM {adam / repeats:F3} ({Gbps(28.0 * parameters, adam / repeats)})"));
+            $"  outside the layers: batch copy {copy / repeats:F3}, softmax-CE forward {softmax:F3}, softmax-CE backward {softmaxBackward:F3}, ADAM {adam / repeats:F3} ({Gbps(28.0 * parameters, adam / repeats)})"));
     }
 
     private static double Lap(ref double start)

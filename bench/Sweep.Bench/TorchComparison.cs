@@ -203,7 +203,6 @@ internal static class TorchComparison
         {
             _images.CopyTo(_network.Input);
             _network.Forward(_labels, TrainBenchmark.Batch);
-            _network.ZeroGradients();
             _network.Backward(_labels, TrainBenchmark.Batch);
             OptimizerKernels.AdamStep(_network.ParameterGradients, ++_step, 1e-4, 0.9, 0.999, 1e-8, _network.Parameters, _m, _v);
         }

@@ -30,7 +30,6 @@ internal static class TrainBenchmark
         {
             images.CopyTo(network.Input);
             network.Forward(labels, Batch);
-            network.ZeroGradients();
             network.Backward(labels, Batch);
             OptimizerKernels.AdamStep(network.ParameterGradients, ++step, 1e-4, 0.9, 0.999, 1e-8, network.Parameters, m, v);
         }

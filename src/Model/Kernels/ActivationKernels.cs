@@ -32,10 +32,11 @@ internal static class ActivationKernels
         }
     }
 
-    /// <summary><c>dx += dy · [y &gt; 0]</c>.</summary>
+    /// <summary><c>dx = dy · [y &gt; 0]</c>. The mask is added to +0 so that a −0 in dy comes out +0, exactly the bits
+    /// that accumulating into a zeroed dx gave.</summary>
     /// <param name="y">Shape: [count]; the forward output.</param>
     /// <param name="dy">Shape: [count].</param>
-    /// <param name="dx">Shape: [count]; accumulated.</param>
+    /// <param name="dx">Shape: [count]; overwritten (may be <paramref name="dy"/> itself).</param>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         var i = 0;
@@ -44,7 +45,7 @@ internal static class ActivationKernels
             for (; i <= y.Length - 16; i += 16)
             {
                 var mask = Vector512.GreaterThan(Vector512.Create(y.Slice(i)), Vector512<float>.Zero);
-                (Vector512.Create(dx.Slice(i)) + (Vector512.Create(dy.Slice(i)) & mask)).CopyTo(dx.Slice(i));
+                (Vector512<float>.Zero + (Vector512.Create(dy.Slice(i)) & mask)).CopyTo(dx.Slice(i));
             }
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -52,12 +53,12 @@ internal static class ActivationKernels
             for (; i <= y.Length - 8; i += 8)
             {
                 var mask = Vector256.GreaterThan(Vector256.Create(y.Slice(i)), Vector256<float>.Zero);
-                (Vector256.Create(dx.Slice(i)) + (Vector256.Create(dy.Slice(i)) & mask)).CopyTo(dx.Slice(i));
+                (Vector256<float>.Zero + (Vector256.Create(dy.Slice(i)) & mask)).CopyTo(dx.Slice(i));
             }
         }
         for (; i < y.Length; i++)
         {
-            dx[i] += y[i] > 0f ? dy[i] : 0f;
+            dx[i] = 0f + (y[i] > 0f ? dy[i] : 0f);
         }
     }
 
@@ -96,9 +97,11 @@ internal static class ActivationKernels
         return Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, negative);
     }
 
-    /// <summary><c>dx += dy</c> for x &gt; 0, else <c>dy·(y + α)</c> (the derivative α·eˣ).</summary>
+    /// <summary><c>dx = dy</c> for x &gt; 0, else <c>dy·(y + α)</c> (the derivative α·eˣ), added to +0 like
+    /// <see cref="ReluBackward"/>.</summary>
     /// <param name="x">Shape: [count]; the forward input.</param>
     /// <param name="y">Shape: [count]; the forward output.</param>
+    /// <param name="dx">Shape: [count]; overwritten.</param>
     public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
     {
         var i = 0;
@@ -112,12 +115,12 @@ internal static class ActivationKernels
                     Vector256.GreaterThan(Vector256.Create(x.Slice(i)), Vector256<float>.Zero),
                     Vector256<float>.One,
                     Vector256.Create(y.Slice(i)) + a);
-                (Vector256.Create(dx.Slice(i)) + g * slope).CopyTo(dx.Slice(i));
+                (Vector256<float>.Zero + g * slope).CopyTo(dx.Slice(i));
             }
         }
         for (; i < x.Length; i++)
         {
-            dx[i] += x[i] > 0f ? dy[i] : dy[i] * (y[i] + alpha);
+            dx[i] = 0f + (x[i] > 0f ? dy[i] : dy[i] * (y[i] + alpha));
         }
     }
 

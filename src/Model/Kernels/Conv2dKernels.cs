@@ -21,6 +21,9 @@ internal static class Conv2dKernels
     /// <param name="bias">Shape: [F].</param>
     /// <param name="y">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
+    /// <param name="relu">Whether to store max(0, z) instead of z: the ReLU that follows every conv of the
+    /// presets, applied while the output is still in registers or cache, with the bits of
+    /// <see cref="ActivationKernels.ReluForward"/>.</param>
     public static void Forward(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> weights,
@@ -28,17 +31,23 @@ internal static class Conv2dKernels
         Conv2dGeometry g,
         int batch,
         Span<float> y,
-        Span<float> workspace)
+        Span<float> workspace,
+        bool relu = false)
     {
         if (!DirectConv2d.Supports(g))
         {
-            ForwardIm2Col(x, weights, bias, g, batch, y, workspace);
+            ForwardIm2Col(x, weights, bias, g, batch, y, workspace, relu);
             return;
         }
-        DirectConv2d.Forward(x, weights, bias, g, batch, y, workspace);
+        DirectConv2d.Forward(x, weights, bias, g, batch, y, workspace, relu);
     }
 
     /// <summary>Per-image weight and bias gradients; see <see cref="BackwardWeightsIm2Col"/>.</summary>
+    /// <param name="reluOutputs">Empty, or Shape: [batch, F, OH, OW], the outputs of a fused ReLU: then each image's
+    /// dy is first masked by <c>[y &gt; 0]</c> (<see cref="ActivationKernels.ReluBackward"/>) into
+    /// <paramref name="masked"/>, just before it is used.</param>
+    /// <param name="masked">With <paramref name="reluOutputs"/>: Shape [batch, F, OH, OW] to keep every masked image
+    /// (it may be <paramref name="dy"/> itself), or [F, OH, OW], one image's room reused for each.</param>
     public static void BackwardWeights(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> dy,
@@ -46,14 +55,30 @@ internal static class Conv2dKernels
         int batch,
         Span<float> weightGradPerImage,
         Span<float> biasGradPerImage,
-        Span<float> workspace)
+        Span<float> workspace,
+        ReadOnlySpan<float> reluOutputs = default,
+        Span<float> masked = default)
     {
         if (!DirectConv2d.Supports(g))
         {
-            BackwardWeightsIm2Col(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace);
+            BackwardWeightsIm2Col(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace, reluOutputs, masked);
             return;
         }
-        DirectConv2d.BackwardWeights(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace);
+        DirectConv2d.BackwardWeights(x, dy, g, batch, weightGradPerImage, biasGradPerImage, workspace, reluOutputs, masked);
+    }
+
+    /// <summary>Image <paramref name="n"/>'s output gradient, masked by a fused ReLU's outputs when there are any
+    /// (see <see cref="BackwardWeights"/>).</summary>
+    internal static ReadOnlySpan<float> ImageGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> reluOutputs, Span<float> masked, int n, int size)
+    {
+        var gradient = dy.Slice(n * size, size);
+        if (reluOutputs.IsEmpty)
+        {
+            return gradient;
+        }
+        var target = masked.Length == size ? masked : masked.Slice(n * size, size);
+        ActivationKernels.ReluBackward(reluOutputs.Slice(n * size, size), gradient, target);
+        return target;
     }
 
     /// <summary>Input gradient; see <see cref="BackwardInputIm2Col"/>.</summary>
@@ -79,6 +104,7 @@ internal static class Conv2dKernels
     /// <param name="bias">Shape: [F].</param>
     /// <param name="y">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
+    /// <param name="relu">Whether to apply ReLU to each image's output while it is in cache.</param>
     internal static void ForwardIm2Col(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> weights,
@@ -86,7 +112,8 @@ internal static class Conv2dKernels
         Conv2dGeometry g,
         int batch,
         Span<float> y,
-        Span<float> columns)
+        Span<float> columns,
+        bool relu = false)
     {
         var plane = g.OutPlane;
         for (var n = 0; n < batch; n++)
@@ -100,16 +127,22 @@ internal static class Conv2dKernels
             }
             // eq. 45: z = Σ_{c,i,j} w · a + b, every output position at once.
             Gemm.Multiply(weights, false, columns, false, g.Filters, plane, g.PatchSize, output, true);
+            if (relu)
+            {
+                ActivationKernels.ReluForward(output, output);
+            }
         }
     }
 
     /// <summary>Per-image weight and bias gradients (eqs. 55–56) by im2col + GEMM, each image's block overwritten; sum the
-    /// blocks with <see cref="Elementwise.AddBlocks"/> in image order to accumulate.</summary>
+    /// blocks with <see cref="Elementwise.SumBlocks"/> in image order.</summary>
     /// <param name="x">Shape: [batch, C, H, W].</param>
     /// <param name="dy">Shape: [batch, F, OH, OW].</param>
     /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
     /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
+    /// <param name="reluOutputs">See <see cref="BackwardWeights"/>.</param>
+    /// <param name="masked">See <see cref="BackwardWeights"/>.</param>
     internal static void BackwardWeightsIm2Col(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> dy,
@@ -117,12 +150,14 @@ internal static class Conv2dKernels
         int batch,
         Span<float> weightGradPerImage,
         Span<float> biasGradPerImage,
-        Span<float> columns)
+        Span<float> columns,
+        ReadOnlySpan<float> reluOutputs = default,
+        Span<float> masked = default)
     {
         var plane = g.OutPlane;
         for (var n = 0; n < batch; n++)
         {
-            var gradient = dy.Slice(n * g.OutputSize, g.OutputSize);
+            var gradient = ImageGradient(dy, reluOutputs, masked, n, g.OutputSize);
             Im2Col(x.Slice(n * g.InputSize, g.InputSize), g, columns);
             Gemm.Multiply(gradient, false, columns, true, g.Filters, g.PatchSize, plane, weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount), false);
             for (var f = 0; f < g.Filters; f++)
@@ -135,7 +170,7 @@ internal static class Conv2dKernels
     /// <summary>Input gradient (eq. 57): <c>dcol = Wᵀ·dY_n</c>, folded back onto the input by col2im.</summary>
     /// <param name="dy">Shape: [batch, F, OH, OW].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
-    /// <param name="dx">Shape: [batch, C, H, W]; accumulated.</param>
+    /// <param name="dx">Shape: [batch, C, H, W]; overwritten (each image cleared while in cache, then folded onto).</param>
     /// <param name="columns">Workspace, at least C·K·K·OH·OW floats.</param>
     internal static void BackwardInputIm2Col(
         ReadOnlySpan<float> dy,
@@ -149,7 +184,9 @@ internal static class Conv2dKernels
         for (var n = 0; n < batch; n++)
         {
             Gemm.Multiply(weights, true, dy.Slice(n * g.OutputSize, g.OutputSize), false, g.PatchSize, plane, g.Filters, columns, false);
-            Col2Im(columns, g, dx.Slice(n * g.InputSize, g.InputSize));
+            var image = dx.Slice(n * g.InputSize, g.InputSize);
+            image.Clear();
+            Col2Im(columns, g, image);
         }
     }
 
@@ -293,7 +330,8 @@ internal static class Conv2dKernels
         }
     }
 
-    /// <summary>Scalar reference of the backward pass (eqs. 55–57); <paramref name="dx"/> may be empty.</summary>
+    /// <summary>Scalar reference of the backward pass (eqs. 55–57), accumulating (+=) as the equations read;
+    /// <paramref name="dx"/> may be empty.</summary>
     public static void BackwardReference<T>(
         ReadOnlySpan<T> x,
         ReadOnlySpan<T> weights,

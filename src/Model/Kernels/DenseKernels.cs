@@ -32,10 +32,10 @@ internal static class DenseKernels
         Gemm.MultiplyColumns(x, false, weights, false, batch, outputs, inputs, y, true, columnStart, columnEnd);
     }
 
-    /// <summary>Weight gradient <c>dW += xᵀ·dy</c> (eq. 22) over the output columns [start, end).</summary>
+    /// <summary>Weight gradient <c>dW = xᵀ·dy</c> (eq. 22) over the output columns [start, end).</summary>
     /// <param name="x">Shape: [batch, inputs].</param>
     /// <param name="dy">Shape: [batch, outputs].</param>
-    /// <param name="weightGrad">Shape: [inputs, outputs]; accumulated.</param>
+    /// <param name="weightGrad">Shape: [inputs, outputs]; overwritten (no zeroing pass, no read of the old values).</param>
     public static void BackwardWeights(
         ReadOnlySpan<float> x,
         ReadOnlySpan<float> dy,
@@ -46,24 +46,25 @@ internal static class DenseKernels
         int columnStart,
         int columnEnd)
     {
-        Gemm.MultiplyColumns(x, true, dy, false, inputs, outputs, batch, weightGrad, true, columnStart, columnEnd);
+        Gemm.MultiplyColumns(x, true, dy, false, inputs, outputs, batch, weightGrad, false, columnStart, columnEnd);
     }
 
-    /// <summary>Bias gradient <c>db += Σ_n dy[n]</c> (eq. 23), summed over the batch in order.</summary>
+    /// <summary>Bias gradient <c>db = Σ_n dy[n]</c> (eq. 23), summed over the batch in order.</summary>
     /// <param name="dy">Shape: [batch, outputs].</param>
-    /// <param name="biasGrad">Shape: [outputs]; accumulated.</param>
+    /// <param name="biasGrad">Shape: [outputs]; overwritten.</param>
     public static void BackwardBias(ReadOnlySpan<float> dy, int batch, int outputs, Span<float> biasGrad)
     {
+        biasGrad[..outputs].Clear();
         for (var n = 0; n < batch; n++)
         {
             Elementwise.Add(dy.Slice(n * outputs, outputs), biasGrad);
         }
     }
 
-    /// <summary>Input gradient <c>dx += dy·Wᵀ</c> (eq. 21) over the input columns [start, end).</summary>
+    /// <summary>Input gradient <c>dx = dy·Wᵀ</c> (eq. 21) over the input columns [start, end).</summary>
     /// <param name="dy">Shape: [batch, outputs].</param>
     /// <param name="weights">Shape: [inputs, outputs].</param>
-    /// <param name="dx">Shape: [batch, inputs]; accumulated.</param>
+    /// <param name="dx">Shape: [batch, inputs]; overwritten.</param>
     public static void BackwardInput(
         ReadOnlySpan<float> dy,
         ReadOnlySpan<float> weights,
@@ -74,7 +75,7 @@ internal static class DenseKernels
         int columnStart,
         int columnEnd)
     {
-        Gemm.MultiplyColumns(dy, false, weights, true, batch, inputs, outputs, dx, true, columnStart, columnEnd);
+        Gemm.MultiplyColumns(dy, false, weights, true, batch, inputs, outputs, dx, false, columnStart, columnEnd);
     }
 
     /// <summary>Scalar reference of the forward pass.</summary>
@@ -102,7 +103,8 @@ internal static class DenseKernels
         }
     }
 
-    /// <summary>Scalar reference of the backward pass; <paramref name="dx"/> may be empty (input gradient not needed).</summary>
+    /// <summary>Scalar reference of the backward pass, accumulating (+=) as the equations read; <paramref name="dx"/>
+    /// may be empty (input gradient not needed).</summary>
     public static void BackwardReference<T>(
         ReadOnlySpan<T> x,
         ReadOnlySpan<T> weights,

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sweep.Model.Kernels;
 
@@ -37,21 +38,22 @@ internal static unsafe class DirectConv2d
     /// <param name="bias">Shape: [F].</param>
     /// <param name="output">Shape: [batch, F, OH, OW]; overwritten.</param>
     /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats.</param>
-    public static void Forward(ReadOnlySpan<float> images, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, int batch, Span<float> output, Span<float> workspace)
+    /// <param name="relu">Whether to store max(0, ·) of each output vector (as <see cref="ActivationKernels.ReluForward"/> does).</param>
+    public static void Forward(ReadOnlySpan<float> images, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Conv2dGeometry g, int batch, Span<float> output, Span<float> workspace, bool relu = false)
     {
         var packedLength = RoundUp(g.Filters, FilterBlock) * g.PatchSize;
         var packed = workspace[..packedLength];
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: false, packed);
         for (var n = 0; n < batch; n++)
         {
-            Run(images.Slice(n * g.InputSize, g.InputSize), packed, bias, g, output.Slice(n * g.OutputSize, g.OutputSize), accumulate: false, workspace[(2 * packedLength)..], clear: n == 0);
+            Run(images.Slice(n * g.InputSize, g.InputSize), packed, bias, g, output.Slice(n * g.OutputSize, g.OutputSize), workspace[(2 * packedLength)..], clear: n == 0, relu);
         }
     }
 
     /// <summary>Input gradient of <paramref name="batch"/> images (eq. 57) as a full convolution of dy with the rotated filters.</summary>
     /// <param name="gradient">Shape: [batch, F, OH, OW].</param>
     /// <param name="weights">Shape: [F, C, K, K].</param>
-    /// <param name="inputGradient">Shape: [batch, C, H, W]; accumulated.</param>
+    /// <param name="inputGradient">Shape: [batch, C, H, W]; overwritten.</param>
     public static void BackwardInput(ReadOnlySpan<float> gradient, ReadOnlySpan<float> weights, Conv2dGeometry g, int batch, Span<float> inputGradient, Span<float> workspace)
     {
         var b = BackwardGeometry(g);
@@ -60,7 +62,7 @@ internal static unsafe class DirectConv2d
         PackWeights(weights, g.Filters, g.Channels, g.Kernel, rotate: true, packed);
         for (var n = 0; n < batch; n++)
         {
-            Run(gradient.Slice(n * g.OutputSize, g.OutputSize), packed, default, b, inputGradient.Slice(n * g.InputSize, g.InputSize), accumulate: true, workspace[(2 * packedLength)..], clear: n == 0);
+            Run(gradient.Slice(n * g.OutputSize, g.OutputSize), packed, default, b, inputGradient.Slice(n * g.InputSize, g.InputSize), workspace[(2 * packedLength)..], clear: n == 0, relu: false);
         }
     }
 
@@ -69,7 +71,9 @@ internal static unsafe class DirectConv2d
     /// <param name="gradients">Shape: [batch, F, OH, OW].</param>
     /// <param name="weightGradPerImage">Shape: [batch, F, C, K, K]; overwritten.</param>
     /// <param name="biasGradPerImage">Shape: [batch, F]; overwritten.</param>
-    public static void BackwardWeights(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, Conv2dGeometry g, int batch, Span<float> weightGradPerImage, Span<float> biasGradPerImage, Span<float> workspace)
+    /// <param name="reluOutputs">See <see cref="Conv2dKernels.BackwardWeights"/>.</param>
+    /// <param name="masked">See <see cref="Conv2dKernels.BackwardWeights"/>.</param>
+    public static void BackwardWeights(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, Conv2dGeometry g, int batch, Span<float> weightGradPerImage, Span<float> biasGradPerImage, Span<float> workspace, ReadOnlySpan<float> reluOutputs = default, Span<float> masked = default)
     {
         // Pinned for the whole batch: the aligned planes start at an address-dependent offset, and the zero
         // borders written for the first image must still be where the later images expect them.
@@ -79,7 +83,7 @@ internal static unsafe class DirectConv2d
             {
                 BackwardWeights(
                     images.Slice(n * g.InputSize, g.InputSize),
-                    gradients.Slice(n * g.OutputSize, g.OutputSize),
+                    Conv2dKernels.ImageGradient(gradients, reluOutputs, masked, n, g.OutputSize),
                     g,
                     weightGradPerImage.Slice(n * g.WeightCount, g.WeightCount),
                     biasGradPerImage.Slice(n * g.Filters, g.Filters),
@@ -226,8 +230,9 @@ internal static unsafe class DirectConv2d
     private static Conv2dGeometry BackwardGeometry(Conv2dGeometry g) =>
         new(g.Filters, g.OutHeight, g.OutWidth, g.Channels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
 
-    /// <summary>y (+)= packed ⊛ x over every output row in 32-pixel segments, four filters at a time.</summary>
-    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, bool accumulate, Span<float> workspace, bool clear)
+    /// <summary>y = packed ⊛ x (+ bias, unless <paramref name="bias"/> is empty; then max(0, ·) if
+    /// <paramref name="relu"/>) over every output row in 32-pixel segments, four filters at a time.</summary>
+    private static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Conv2dGeometry g, Span<float> output, Span<float> workspace, bool clear, bool relu)
     {
         int k = g.Kernel, oh = g.OutHeight, ow = g.OutWidth;
         int hp = PaddedHeight(g.Height, g.Padding), wp = PaddedWidth(g.Width, g.Padding, ow, k);
@@ -235,7 +240,6 @@ internal static unsafe class DirectConv2d
         Pad(input, g.Channels, g.Height, g.Width, g.Padding, hp, wp, padded, clear);
         var segments = RoundUp(ow, Segment) / Segment;
         var patch = g.PatchSize;
-        var tile = stackalloc float[FilterBlock * Segment];
         fixed (float* x = padded, w = packed, y = output)
         {
             for (var fb = 0; fb < g.Filters; fb += FilterBlock)
@@ -275,40 +279,23 @@ internal static unsafe class DirectConv2d
                         }
                         var start = s * Segment;
                         var width = Math.Min(Segment, ow - start);
-                        if (width == Segment)
+                        // A row's last segment may be partial (28 of 32 pixels on MNIST-sized images): masked
+                        // stores write only its pixels, so no tile copy or scalar loop is needed.
+                        var full = width == Segment;
+                        var loMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width)).AsSingle();
+                        var hiMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width - 16)).AsSingle();
+                        Write(y + ((fb * oh) + i) * ow + start, a00, a01, bias, fb, relu, full, loMask, hiMask);
+                        if (filters > 1)
                         {
-                            Write(y + ((fb * oh) + i) * ow + start, a00, a01, accumulate, bias, fb);
-                            if (filters > 1)
-                            {
-                                Write(y + (((fb + 1) * oh) + i) * ow + start, a10, a11, accumulate, bias, fb + 1);
-                            }
-                            if (filters > 2)
-                            {
-                                Write(y + (((fb + 2) * oh) + i) * ow + start, a20, a21, accumulate, bias, fb + 2);
-                            }
-                            if (filters > 3)
-                            {
-                                Write(y + (((fb + 3) * oh) + i) * ow + start, a30, a31, accumulate, bias, fb + 3);
-                            }
-                            continue;
+                            Write(y + (((fb + 1) * oh) + i) * ow + start, a10, a11, bias, fb + 1, relu, full, loMask, hiMask);
                         }
-                        a00.Store(tile);
-                        a01.Store(tile + 16);
-                        a10.Store(tile + 32);
-                        a11.Store(tile + 48);
-                        a20.Store(tile + 64);
-                        a21.Store(tile + 80);
-                        a30.Store(tile + 96);
-                        a31.Store(tile + 112);
-                        for (var f = 0; f < filters; f++)
+                        if (filters > 2)
                         {
-                            var target = y + (((fb + f) * oh) + i) * ow + start;
-                            var source = tile + f * Segment;
-                            var add = accumulate ? 0f : bias[fb + f];
-                            for (var j = 0; j < width; j++)
-                            {
-                                target[j] = accumulate ? target[j] + source[j] : source[j] + add;
-                            }
+                            Write(y + (((fb + 2) * oh) + i) * ow + start, a20, a21, bias, fb + 2, relu, full, loMask, hiMask);
+                        }
+                        if (filters > 3)
+                        {
+                            Write(y + (((fb + 3) * oh) + i) * ow + start, a30, a31, bias, fb + 3, relu, full, loMask, hiMask);
                         }
                     }
                 }
@@ -317,19 +304,27 @@ internal static unsafe class DirectConv2d
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Write(float* target, Vector512<float> lo, Vector512<float> hi, bool accumulate, ReadOnlySpan<float> bias, int filter)
+    private static void Write(float* target, Vector512<float> lo, Vector512<float> hi, ReadOnlySpan<float> bias, int filter, bool relu, bool full, Vector512<float> loMask, Vector512<float> hiMask)
     {
-        if (accumulate)
-        {
-            (Vector512.Load(target) + lo).Store(target);
-            (Vector512.Load(target + 16) + hi).Store(target + 16);
-        }
-        else
+        if (!bias.IsEmpty)
         {
             var b = Vector512.Create(bias[filter]);
-            (lo + b).Store(target);
-            (hi + b).Store(target + 16);
+            lo += b;
+            hi += b;
         }
+        if (relu)
+        {
+            lo = Vector512.Max(lo, Vector512<float>.Zero);
+            hi = Vector512.Max(hi, Vector512<float>.Zero);
+        }
+        if (full)
+        {
+            lo.Store(target);
+            hi.Store(target + 16);
+            return;
+        }
+        Avx512F.MaskStore(target, loMask, lo);
+        Avx512F.MaskStore(target + 16, hiMask, hi);
     }
 
     /// <summary>Reorders [F, C, K, K] filters (optionally rotated by 180° and transposed to [C, F, K, K]) into

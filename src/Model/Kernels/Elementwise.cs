@@ -47,12 +47,13 @@ internal static class Elementwise
         return sum;
     }
 
-    /// <summary>Sums <paramref name="count"/> consecutive blocks of <paramref name="length"/> floats onto
+    /// <summary>Sums <paramref name="count"/> consecutive blocks of <paramref name="length"/> floats into
     /// <paramref name="total"/>, block 0 first: the fixed order that keeps multi-threaded runs bit-identical.</summary>
     /// <param name="blocks">Shape: [count, length].</param>
-    /// <param name="total">Shape: [length]; accumulated.</param>
-    public static void AddBlocks(ReadOnlySpan<float> blocks, int count, int length, Span<float> total)
+    /// <param name="total">Shape: [length]; overwritten.</param>
+    public static void SumBlocks(ReadOnlySpan<float> blocks, int count, int length, Span<float> total)
     {
+        total[..length].Clear();
         for (var n = 0; n < count; n++)
         {
             Add(blocks.Slice(n * length, length), total);

@@ -133,7 +133,7 @@ internal static unsafe class Gemm
                                 var nextMc = Math.Min(Mc, m - ic - Mc);
                                 ahead = new NextBlock(
                                     pa + (long)pcIndex * m + ic + Mc, m, kc, nextMc,
-                                    store ? null : pc + (long)(ic + Mc) * n + jc, n, nextMc, nc,
+                                    pc + (long)(ic + Mc) * n + jc, n, nextMc, nc,
                                     CeilDiv(nc, nr) * CeilDiv(mcCount, Mr));
                             }
                         }
@@ -153,7 +153,7 @@ internal static unsafe class Gemm
                                 }
                                 else
                                 {
-                                    if (prefetch && !store && jr + nr < nc)
+                                    if (prefetch && jr + nr < nc)
                                     {
                                         PrefetchTile(cTile + nr, n, mrCount);
                                     }

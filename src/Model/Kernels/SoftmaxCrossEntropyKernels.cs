@@ -59,9 +59,9 @@ internal static class SoftmaxCrossEntropyKernels
         return (cost / batch, correct);
     }
 
-    /// <summary>Gradient of the cost with respect to the logits: <c>dz += (p − onehot(label)) / N</c> (eq. 18).</summary>
+    /// <summary>Gradient of the cost with respect to the logits: <c>dz = (p − onehot(label)) / N</c> (eq. 18).</summary>
     /// <param name="probabilities">Shape: [batch, classes], from <see cref="Forward"/>.</param>
-    /// <param name="dLogits">Shape: [batch, classes]; accumulated.</param>
+    /// <param name="dLogits">Shape: [batch, classes]; overwritten.</param>
     public static void Backward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> labels, int batch, int classes, Span<T> dLogits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -71,7 +71,7 @@ internal static class SoftmaxCrossEntropyKernels
             for (var k = 0; k < classes; k++)
             {
                 var target = k == labels[n] ? T.One : T.Zero;
-                dLogits[n * classes + k] += (probabilities[n * classes + k] - target) * scale;
+                dLogits[n * classes + k] = (probabilities[n * classes + k] - target) * scale;
             }
         }
     }

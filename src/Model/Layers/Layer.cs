@@ -5,8 +5,10 @@ namespace Sweep.Model.Layers;
 
 /// <summary>
 /// One layer of a network: a forward/backward pair over buffers the network owns and binds once. In single
-/// precision it runs the vectorised kernels; in double precision (gradient checks) the scalar references.
-/// Backward accumulates (+=) into the parameter gradients and, when the layer has one, the input gradient.
+/// precision it runs the vectorised kernels, whose backward passes OVERWRITE the parameter gradients and, when the
+/// layer has one, the input gradient: no zeroing pass, and no read of stale values, in a training step. In double
+/// precision (gradient checks) it runs the scalar references, which accumulate (+=) as the equations read, into
+/// buffers <see cref="Networks.Network{T}.Backward"/> has zeroed.
 /// </summary>
 /// <typeparam name="T">float for training, double for gradient checks.</typeparam>
 internal abstract class Layer<T>
@@ -67,7 +69,8 @@ internal abstract class Layer<T>
     /// <summary>Computes Y from X for the first <paramref name="batch"/> images.</summary>
     public abstract void Forward(int batch);
 
-    /// <summary>Accumulates parameter gradients and DX from DY for the first <paramref name="batch"/> images.</summary>
+    /// <summary>Computes the parameter gradients and DX from DY for the first <paramref name="batch"/> images
+    /// (overwritten in single precision, accumulated in double; see the class summary).</summary>
     public abstract void Backward(int batch);
 
     /// <summary>The layer's parameter slice.</summary>

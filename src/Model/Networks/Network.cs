@@ -36,10 +36,15 @@ internal sealed class Network<T>
             switch (r.Spec?.Kind)
             {
                 case LayerKind.Convolution:
-                    var conv = new Conv2dLayer<T>(new Conv2dGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Kernel, r.Spec.Stride, r.Spec.Padding), workers);
+                    // ReLU is fused into the conv (no separate pass over its activations); ELU keeps its own layer.
+                    var fused = activation == Activation.Relu;
+                    var conv = new Conv2dLayer<T>(new Conv2dGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Kernel, r.Spec.Stride, r.Spec.Padding), fused, workers);
                     conv.Reserve(capacity);
                     layers.Add(conv);
-                    layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha, workers));
+                    if (!fused)
+                    {
+                        layers.Add(new ActivationLayer<T>(conv.OutputShape, activation, eluAlpha, workers));
+                    }
                     break;
                 case LayerKind.MaxPool:
                     var pool = new MaxPoolLayer<T>(new PoolGeometry(shape.Channels, shape.Height, shape.Width, r.Spec.Size, r.Spec.Stride), workers);
@@ -98,7 +103,7 @@ internal sealed class Network<T>
     /// <summary>All weights and biases, layer by layer, weights before biases.</summary>
     public T[] Parameters { get; }
 
-    /// <summary>Same layout as <see cref="Parameters"/>; accumulated by <see cref="Backward"/>.</summary>
+    /// <summary>Same layout as <see cref="Parameters"/>; written by <see cref="Backward"/>.</summary>
     public T[] ParameterGradients { get; }
 
     /// <summary>Shape: [Capacity, C, H, W]. Fill the first batch images before <see cref="Forward"/>.</summary>
@@ -143,13 +148,18 @@ internal sealed class Network<T>
         return SoftmaxCrossEntropyKernels.Forward<T>(_activations[^1], labels, batch, Classes, Probabilities);
     }
 
-    /// <summary>Back-propagates the cost of the last <see cref="Forward"/>; accumulates into
-    /// <see cref="ParameterGradients"/> (zero them with <see cref="ZeroGradients"/>).</summary>
+    /// <summary>Back-propagates the cost of the last <see cref="Forward"/> into <see cref="ParameterGradients"/>,
+    /// replacing whatever they held. The single-precision layers overwrite every gradient they produce, so a step
+    /// spends no pass on zeroing; the double-precision references accumulate, so their buffers are zeroed here.</summary>
     public void Backward(ReadOnlySpan<int> labels, int batch)
     {
-        for (var i = 1; i < _gradients.Length; i++)
+        if (typeof(T) != typeof(float))
         {
-            _gradients[i].AsSpan(0, batch * _layers[i - 1].OutputShape.Size).Clear();
+            ParameterGradients.AsSpan().Clear();
+            for (var i = 1; i < _gradients.Length; i++)
+            {
+                _gradients[i].AsSpan(0, batch * _layers[i - 1].OutputShape.Size).Clear();
+            }
         }
         SoftmaxCrossEntropyKernels.Backward<T>(Probabilities, labels, batch, Classes, _gradients[^1]);
         for (var i = _layers.Length - 1; i >= 0; i--)
@@ -160,6 +170,4 @@ internal sealed class Network<T>
 
     /// <summary>The layers in forward order (for the benchmark's per-layer profile).</summary>
     internal IReadOnlyList<Layer<T>> Layers => _layers;
-
-    public void ZeroGradients() => ParameterGradients.AsSpan().Clear();
 }

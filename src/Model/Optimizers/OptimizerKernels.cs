@@ -33,6 +33,28 @@ internal static class OptimizerKernels
         var correction2 = (float)(1 / (1 - Math.Pow(beta2, step)));
         var eps = (float)epsilon;
         var i = 0;
+        // Every path does the same IEEE operations in the same order (no fused multiply-add), so the vector widths
+        // and the scalar tail give the same bits for an element wherever it falls.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vb1 = Vector512.Create(b1);
+            var vb2 = Vector512.Create(b2);
+            var vc1 = Vector512.Create(c1);
+            var vc2 = Vector512.Create(c2);
+            var vRate = Vector512.Create(rate);
+            var vCorrection2 = Vector512.Create(correction2);
+            var vEps = Vector512.Create(eps);
+            for (; i <= gradients.Length - 16; i += 16)
+            {
+                var g = Vector512.Create(gradients.Slice(i));
+                var m = vb1 * Vector512.Create(firstMoment.Slice(i)) + vc1 * g;
+                var v = vb2 * Vector512.Create(secondMoment.Slice(i)) + vc2 * (g * g);
+                var w = Vector512.Create(parameters.Slice(i)) - vRate * m / (Vector512.Sqrt(v * vCorrection2) + vEps);
+                m.CopyTo(firstMoment.Slice(i));
+                v.CopyTo(secondMoment.Slice(i));
+                w.CopyTo(parameters.Slice(i));
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var vb1 = Vector256.Create(b1);

@@ -251,7 +251,6 @@ public sealed class TrainingSession
         {
             return (cost, correct / (double)batch);
         }
-        _network.ZeroGradients();
         _network.Backward(_labels, batch);
         if (_options.Optimizer == OptimizerKind.Adam)
         {

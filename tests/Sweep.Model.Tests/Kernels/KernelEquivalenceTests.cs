@@ -24,12 +24,13 @@ public sealed class KernelEquivalenceTests
         DenseKernels.Forward(x, w, b, batch, inputs, outputs, y, 0, outputs);
         TestArrays.AssertClose(yRef, y, 1e-5, "y");
 
-        var dxRef = TestArrays.RandomFloats(batch * inputs, 5);
-        var dwRef = TestArrays.RandomFloats(inputs * outputs, 6);
-        var dbRef = TestArrays.RandomFloats(outputs, 7);
-        var dx = (float[])dxRef.Clone();
-        var dw = (float[])dwRef.Clone();
-        var db = (float[])dbRef.Clone();
+        // The references accumulate into zeros; the fast kernels overwrite, so they start from stale values.
+        var dxRef = new float[batch * inputs];
+        var dwRef = new float[inputs * outputs];
+        var dbRef = new float[outputs];
+        var dx = TestArrays.RandomFloats(batch * inputs, 5);
+        var dw = TestArrays.RandomFloats(inputs * outputs, 6);
+        var db = TestArrays.RandomFloats(outputs, 7);
         DenseKernels.BackwardReference<float>(x, w, dy, batch, inputs, outputs, dxRef, dwRef, dbRef);
         DenseKernels.BackwardWeights(x, dy, batch, inputs, outputs, dw, 0, outputs);
         DenseKernels.BackwardBias(dy, batch, outputs, db);
@@ -54,6 +55,8 @@ public sealed class KernelEquivalenceTests
     [InlineData(2, 5, 32, 6, 3, 1, 1)]
     [InlineData(1, 4, 64, 3, 3, 1, 1)]
     [InlineData(3, 6, 36, 8, 5, 1, 0)]
+    [InlineData(1, 28, 28, 5, 3, 1, 1)]
+    [InlineData(5, 14, 14, 3, 3, 1, 1)]
     public void Conv2dForwardAndBackward_MatchScalarReference_ForBothAlgorithms(int c, int h, int w, int f, int k, int s, int p)
     {
         var g = new Conv2dGeometry(c, h, w, f, k, s, p);
@@ -70,9 +73,9 @@ public sealed class KernelEquivalenceTests
         Assert.False(DirectConv2d.Supports(new Conv2dGeometry(3, 32, 32, 3, 3, 1, 3)));
     }
 
-    private delegate void ConvForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Conv2dGeometry g, int batch, Span<float> y, Span<float> workspace);
+    private delegate void ConvForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Conv2dGeometry g, int batch, Span<float> y, Span<float> workspace, bool relu);
 
-    private delegate void ConvBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Conv2dGeometry g, int batch, Span<float> dw, Span<float> db, Span<float> workspace);
+    private delegate void ConvBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Conv2dGeometry g, int batch, Span<float> dw, Span<float> db, Span<float> workspace, ReadOnlySpan<float> reluOutputs, Span<float> masked);
 
     private delegate void ConvBackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Conv2dGeometry g, int batch, Span<float> dx, Span<float> workspace);
 
@@ -90,29 +93,52 @@ public sealed class KernelEquivalenceTests
         var yRef = new double[batch * g.OutputSize];
         Conv2dKernels.ForwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(bias), g, batch, yRef);
         var y = new float[batch * g.OutputSize];
-        forward(x, weights, bias, g, batch, y, workspace);
+        forward(x, weights, bias, g, batch, y, workspace, false);
         TestArrays.AssertClose(yRef, TestArrays.ToDoubles(y), 1e-5, "y");
 
-        var dxStart = TestArrays.RandomFloats(batch * g.InputSize, 5);
-        var dwStart = TestArrays.RandomFloats(g.WeightCount, 6);
-        var dbStart = TestArrays.RandomFloats(f, 7);
-        var dxRef = TestArrays.ToDoubles(dxStart);
-        var dwRef = TestArrays.ToDoubles(dwStart);
-        var dbRef = TestArrays.ToDoubles(dbStart);
-        var dx = (float[])dxStart.Clone();
-        var dw = (float[])dwStart.Clone();
-        var db = (float[])dbStart.Clone();
+        // Fused ReLU: exactly the unfused output passed through the ReLU kernel, and max(0, ·) of the reference.
+        var yRelu = TestArrays.RandomFloats(batch * g.OutputSize, 10);
+        forward(x, weights, bias, g, batch, yRelu, workspace, true);
+        var yThenRelu = new float[y.Length];
+        ActivationKernels.ReluForward(y, yThenRelu);
+        Assert.Equal(yThenRelu, yRelu);
+        Assert.Contains(yRelu, v => v == 0f);
+        TestArrays.AssertClose(yRef.Select(v => Math.Max(v, 0)).ToArray(), TestArrays.ToDoubles(yRelu), 1e-5, "relu(y)");
+
+        // The reference accumulates into zeros; the fast kernels overwrite, so their outputs start from stale values.
+        var dxRef = new double[batch * g.InputSize];
+        var dwRef = new double[g.WeightCount];
+        var dbRef = new double[f];
+        var dx = TestArrays.RandomFloats(batch * g.InputSize, 5);
+        var dw = TestArrays.RandomFloats(g.WeightCount, 6);
+        var db = TestArrays.RandomFloats(f, 7);
         Conv2dKernels.BackwardReference<double>(TestArrays.ToDoubles(x), TestArrays.ToDoubles(weights), TestArrays.ToDoubles(dy), g, batch, dxRef, dwRef, dbRef);
-        var dwPerImage = new float[batch * g.WeightCount];
-        var dbPerImage = new float[batch * f];
-        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace);
-        Elementwise.AddBlocks(dwPerImage, batch, g.WeightCount, dw);
-        Elementwise.AddBlocks(dbPerImage, batch, f, db);
+        var dwPerImage = TestArrays.RandomFloats(batch * g.WeightCount, 8);
+        var dbPerImage = TestArrays.RandomFloats(batch * f, 9);
+        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace, default, default);
+        Elementwise.SumBlocks(dwPerImage, batch, g.WeightCount, dw);
+        Elementwise.SumBlocks(dbPerImage, batch, f, db);
         backwardInput(dy, weights, g, batch, dx, workspace);
         var terms = Math.Sqrt(batch * g.OutPlane);
         TestArrays.AssertClose(dxRef, TestArrays.ToDoubles(dx), 1e-5, "dx");
         TestArrays.AssertClose(dwRef, TestArrays.ToDoubles(dw), 1e-6 * terms, "dW");
         TestArrays.AssertClose(dbRef, TestArrays.ToDoubles(db), 1e-6 * terms, "db");
+
+        // Fused ReLU backward: masking inside the weight gradient, into one reused image or in place, gives the
+        // bits of masking first with the ReLU kernel and running the plain kernel.
+        var dyMasked = new float[dy.Length];
+        ActivationKernels.ReluBackward(yRelu, dy, dyMasked);
+        var dwExpected = new float[batch * g.WeightCount];
+        var dbExpected = new float[batch * f];
+        backwardWeights(x, dyMasked, g, batch, dwExpected, dbExpected, workspace, default, default);
+        var room = TestArrays.RandomFloats(g.OutputSize, 11);
+        backwardWeights(x, dy, g, batch, dwPerImage, dbPerImage, workspace, yRelu, room);
+        Assert.Equal(dwExpected, dwPerImage);
+        Assert.Equal(dbExpected, dbPerImage);
+        var inPlace = (float[])dy.Clone();
+        backwardWeights(x, inPlace, g, batch, dwPerImage, dbPerImage, workspace, yRelu, inPlace);
+        Assert.Equal(dwExpected, dwPerImage);
+        Assert.Equal(dyMasked, inPlace);
     }
 
     [Theory]
@@ -124,6 +150,9 @@ public sealed class KernelEquivalenceTests
     [InlineData(3, 36, 34, 2, 2)]
     [InlineData(2, 33, 65, 2, 2)]
     [InlineData(2, 10, 40, 2, 3)]
+    [InlineData(5, 28, 28, 2, 2)]
+    [InlineData(3, 14, 14, 2, 2)]
+    [InlineData(2, 9, 11, 2, 2)]
     public void MaxPoolForwardAndBackward_MatchScalarReference(int c, int h, int w, int window, int stride)
     {
         const int batch = 2;
@@ -144,8 +173,8 @@ public sealed class KernelEquivalenceTests
         MaxPoolKernels.Forward(x, g, batch, y, argMax);
         Assert.Equal(yRef, y);
 
-        var dxRef = TestArrays.RandomFloats(batch * g.InputSize, 3);
-        var dx = (float[])dxRef.Clone();
+        var dxRef = new float[batch * g.InputSize];
+        var dx = TestArrays.RandomFloats(batch * g.InputSize, 3);
         MaxPoolKernels.BackwardReference<float>(x, dy, g, batch, dxRef);
         MaxPoolKernels.Backward(dy, argMax, g, batch, dx);
         Assert.Equal(dxRef, dx);
@@ -168,7 +197,7 @@ public sealed class KernelEquivalenceTests
         ActivationKernels.ReluForwardReference<float>(x, yRef);
         ActivationKernels.ReluForward(x, y);
         Assert.Equal(yRef, y);
-        var dxRef = (float[])start.Clone();
+        var dxRef = new float[count];
         var dx = (float[])start.Clone();
         ActivationKernels.ReluBackwardReference<float>(x, dy, dxRef);
         ActivationKernels.ReluBackward(y, dy, dx);
@@ -177,7 +206,7 @@ public sealed class KernelEquivalenceTests
         ActivationKernels.EluForwardReference<float>(x, 0.7f, yRef);
         ActivationKernels.EluForward(x, 0.7f, y);
         TestArrays.AssertClose(yRef, y, 1e-6, "elu y");
-        dxRef = (float[])start.Clone();
+        dxRef = new float[count];
         dx = (float[])start.Clone();
         ActivationKernels.EluBackwardReference<float>(x, dy, 0.7f, dxRef);
         ActivationKernels.EluBackward(x, y, dy, 0.7f, dx);

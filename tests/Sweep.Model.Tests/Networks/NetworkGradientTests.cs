@@ -32,7 +32,6 @@ public sealed class NetworkGradientTests
         TestArrays.RandomDoubles(batch * Tiny.Size, 3).CopyTo(network.Input);
         int[] labels = [0, 3, 1];
         network.Forward(labels, batch);
-        network.ZeroGradients();
         network.Backward(labels, batch);
         var analytic = (double[])network.ParameterGradients.Clone();
         FiniteDifference.AssertGradient(network.Parameters, () => network.Forward(labels, batch).Cost, analytic, text, 1e-5);
@@ -51,7 +50,6 @@ public sealed class NetworkGradientTests
         input.CopyTo(reference.Input);
         int[] labels = [0, 3, 1, 2, 2];
         var referenceCost = reference.Forward(labels, batch).Cost;
-        reference.ZeroGradients();
         reference.Backward(labels, batch);
 
         float[]? singleThreaded = null;
@@ -64,7 +62,6 @@ public sealed class NetworkGradientTests
             }
             input.Select(v => (float)v).ToArray().CopyTo(fast.Input);
             var cost = fast.Forward(labels, batch).Cost;
-            fast.ZeroGradients();
             fast.Backward(labels, batch);
             Assert.Equal(referenceCost, cost, 1e-4);
             TestArrays.AssertClose(reference.ParameterGradients, TestArrays.ToDoubles(fast.ParameterGradients), 1e-4, $"{text} gradients, {threads} threads");
@@ -77,6 +74,37 @@ public sealed class NetworkGradientTests
                 Assert.Equal(singleThreaded, fast.ParameterGradients);
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void FastFloatBackward_ReplacesStaleGradients_WithTheBitsOfAFreshNetwork(string text, Activation activation)
+    {
+        const int batch = 5, classes = 4;
+        var spec = ArchitectureSpec.Parse(text);
+        var used = new Network<float>(spec, Tiny, classes, batch, activation, 0.8, threads: 1);
+        used.InitializeHe(new RandomGenerator(9, 0));
+        var fresh = new Network<float>(spec, Tiny, classes, batch, activation, 0.8, threads: 1);
+        used.Parameters.CopyTo(fresh.Parameters, 0);
+        int[] labels = [0, 3, 1, 2, 2];
+        var input = TestArrays.RandomFloats(batch * Tiny.Size, 4);
+
+        // A first step on other images and labels leaves every gradient buffer full of its values, and the
+        // parameter gradients are then spoiled outright: backward must overwrite both, never add to them.
+        TestArrays.RandomFloats(batch * Tiny.Size, 5).CopyTo(used.Input);
+        int[] otherLabels = [1, 1, 0, 3, 2];
+        used.Forward(otherLabels, batch);
+        used.Backward(otherLabels, batch);
+        used.ParameterGradients.AsSpan().Fill(float.NaN);
+        input.CopyTo(used.Input);
+        used.Forward(labels, batch);
+        used.Backward(labels, batch);
+
+        input.CopyTo(fresh.Input);
+        fresh.Forward(labels, batch);
+        fresh.Backward(labels, batch);
+        Assert.Equal(fresh.ParameterGradients, used.ParameterGradients);
+        Assert.DoesNotContain(used.ParameterGradients, float.IsNaN);
     }
 
     [Fact]
@@ -109,7 +137,6 @@ public sealed class NetworkGradientTests
         void Step(int t)
         {
             network.Forward(labels, 16);
-            network.ZeroGradients();
             network.Backward(labels, 16);
             Sweep.Model.Optimizers.OptimizerKernels.AdamStep(network.ParameterGradients, t, 1e-3, 0.9, 0.999, 1e-8, network.Parameters, m, v);
         }
