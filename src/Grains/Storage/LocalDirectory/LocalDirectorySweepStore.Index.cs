@@ -12,11 +12,14 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 /// row and error, so a query reads one file instead of one or two per trial.
 /// <para>
 /// It is kept true to the files by one rule: a status or result write first leaves a marker,
-/// <c>sweeps/{sweepId}/index.pending/{trialId}~{pid}~{guid}</c> (flushed to disk), then writes its file, then appends
-/// the trial's new state to the index (flushed), and only then removes the marker. A reader applies the index and
-/// reads each marked trial from its files. So a write cut off by a crash anywhere leaves its marker, and the index is
-/// never trusted for that trial. An index that is missing, cut short or fails a checksum, or that was built from
-/// another <c>sweep.swf</c> (length and write time), is rebuilt from the files. Appends hold <c>index.lock</c> (an OS
+/// <c>sweeps/{sweepId}/index.pending/{trialId}~{pid}~{guid}</c>, then writes its file, then appends the trial's new
+/// state to the index, and only then removes the marker. A reader applies the index and reads each marked trial from
+/// its files. So a process killed anywhere in a write leaves its marker, and the index is never trusted for that
+/// trial. A power loss may lose a marker or an append the page cache held (neither is flushed, which would cost two
+/// disk flushes per write): so the index records the boot it was written in (Linux <c>boot_id</c>), and one from an
+/// earlier boot is rebuilt; where the boot cannot be known, markers and appends are flushed to disk instead. An
+/// index that is missing, cut short or fails a checksum, or that was built from another <c>sweep.swf</c> (length and
+/// write time), is rebuilt from the files too. Appends hold <c>index.lock</c> (an OS
 /// lock, so other processes wait too); when the appended frames outweigh the snapshot the writer compacts the log.
 /// </para>
 /// A file damaged behind the store's back after it was indexed is found where it is read whole: a trial page, a
@@ -28,6 +31,9 @@ public sealed partial class LocalDirectorySweepStore
     private const string IndexLockFileName = "index.lock";
     private const string PendingDirectoryName = "index.pending";
     private const char MarkerSeparator = '~';
+
+    // This boot of the machine (Linux); null where unknown, and then the index's markers and appends are flushed.
+    private static readonly string? CurrentBoot = ReadBootId();
 
     // Indexes decoded by this instance, with the length and write time their file had: a long-lived store (a silo,
     // the dashboard) decodes a sweep's index again only after it changed.
@@ -175,7 +181,7 @@ public sealed partial class LocalDirectorySweepStore
             return (null, null);
         }
 
-        var index = LoadIndexFile(sweepId) is { Clean: true } loaded && loaded.Index.Describes(definition) ? loaded.Index : null;
+        var index = LoadIndexFile(sweepId) is { Clean: true } loaded && Trusted(loaded.Index, definition) ? loaded.Index : null;
         if (index is null)
         {
             var (rebuilt, damage) = await RebuildIndexAsync(sweepId, cancellationToken);
@@ -253,7 +259,7 @@ public sealed partial class LocalDirectorySweepStore
         using var held = await LockAsync("index:" + sweepId, cancellationToken);
         using var fileLock = await LockIndexFileAsync(sweepId, cancellationToken);
         var definition = new FileInfo(SweepPath(sweepId));
-        if (LoadIndexFile(sweepId) is { Clean: true } loaded && loaded.Index.Describes(definition))
+        if (LoadIndexFile(sweepId) is { Clean: true } loaded && Trusted(loaded.Index, definition))
         {
             return (loaded.Index, null);
         }
@@ -273,7 +279,7 @@ public sealed partial class LocalDirectorySweepStore
             trials[i] = await ReadIndexedTrialAsync(IndexedTrial.Of(stored.Definition.Trials[i]), cancellationToken);
         }
 
-        var index = new SweepIndex(sweepId, stored.Definition.GridHash, stored.Definition.GridJson, stored.Definition.CreatedAt,
+        var index = new SweepIndex(CurrentBoot ?? "", sweepId, stored.Definition.GridHash, stored.Definition.GridJson, stored.Definition.CreatedAt,
             definition.Length, definition.LastWriteTimeUtc.Ticks, trials);
         if (fileLock is not null)
         {
@@ -290,7 +296,7 @@ public sealed partial class LocalDirectorySweepStore
         using var held = await LockAsync("index:" + sweep.SweepId, cancellationToken);
         using var fileLock = await LockIndexFileAsync(sweep.SweepId, cancellationToken);
         var definition = new FileInfo(SweepPath(sweep.SweepId));
-        var index = new SweepIndex(sweep.SweepId, sweep.GridHash, sweep.GridJson, sweep.CreatedAt, definition.Length, definition.LastWriteTimeUtc.Ticks,
+        var index = new SweepIndex(CurrentBoot ?? "", sweep.SweepId, sweep.GridHash, sweep.GridJson, sweep.CreatedAt, definition.Length, definition.LastWriteTimeUtc.Ticks,
             [.. sweep.Trials.Select(IndexedTrial.Of)]);
         await StoreIndexAsync(index, cancellationToken);
     }
@@ -332,7 +338,7 @@ public sealed partial class LocalDirectorySweepStore
                 log.Seek(0, SeekOrigin.End);
                 await log.WriteAsync(SweepIndexFile.EncodeTrial(trial), cancellationToken);
                 await log.FlushAsync(cancellationToken);
-                log.Flush(flushToDisk: true);
+                log.Flush(flushToDisk: CurrentBoot is null);
                 length = log.Length;
                 if (SweepIndexFile.SnapshotLength(start.AsSpan(0, read)) is not { } snapshot || length <= 2 * snapshot + (64 << 10))
                 {
@@ -416,7 +422,10 @@ public sealed partial class LocalDirectorySweepStore
         {
             Directory.CreateDirectory(directory);
             new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
-            DirectorySync.Flush(directory);
+            if (CurrentBoot is null)
+            {
+                DirectorySync.Flush(directory);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -533,6 +542,21 @@ public sealed partial class LocalDirectorySweepStore
             {
                 // Left for the next rebuild.
             }
+        }
+    }
+
+    /// <summary>An index to answer from: written in this boot, from the definition on disk now.</summary>
+    private static bool Trusted(SweepIndex index, FileInfo definition) => index.BootId == (CurrentBoot ?? "") && index.Describes(definition);
+
+    private static string? ReadBootId()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -2,9 +2,11 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 
 /// <summary>
 /// What the local store's per-sweep index says of one sweep: the definition it was built from (identified by the
-/// length and write time of <c>sweep.swf</c>), and every trial in the definition's order.
+/// length and write time of <c>sweep.swf</c>), the boot of the machine it was written in, and every trial in the
+/// definition's order.
 /// </summary>
 internal sealed class SweepIndex(
+    string bootId,
     string sweepId,
     string gridHash,
     string gridJson,
@@ -14,6 +16,9 @@ internal sealed class SweepIndex(
     IndexedTrial[] trials)
 {
     private Dictionary<string, int>? _positions;
+
+    /// <summary>The boot it was written in (see <c>LocalDirectorySweepStore.Index</c>: an index from another boot is rebuilt).</summary>
+    public string BootId { get; } = bootId;
 
     public string SweepId { get; } = sweepId;
 
@@ -49,7 +54,7 @@ internal sealed class SweepIndex(
             }
         }
 
-        return new SweepIndex(SweepId, GridHash, GridJson, CreatedAt, DefinitionLength, DefinitionWrittenTicks, trials);
+        return new SweepIndex(BootId, SweepId, GridHash, GridJson, CreatedAt, DefinitionLength, DefinitionWrittenTicks, trials);
     }
 
     private Dictionary<string, int> Build()

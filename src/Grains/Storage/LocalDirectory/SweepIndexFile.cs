@@ -29,6 +29,7 @@ internal static class SweepIndexFile
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
+            writer.Write(index.BootId);
             writer.Write(index.SweepId);
             writer.Write(index.GridHash);
             writer.Write(index.GridJson);
@@ -114,6 +115,7 @@ internal static class SweepIndexFile
     private static SweepIndex ReadSnapshot(ReadOnlyMemory<byte> payload)
     {
         using var reader = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
+        var bootId = reader.ReadString();
         var sweepId = reader.ReadString();
         var gridHash = reader.ReadString();
         var gridJson = reader.ReadString();
@@ -134,7 +136,7 @@ internal static class SweepIndexFile
             trials[i] = Read(reader, sweepId);
         }
 
-        return new SweepIndex(sweepId, gridHash, gridJson, createdAt, definitionLength, definitionTicks, trials);
+        return new SweepIndex(bootId, sweepId, gridHash, gridJson, createdAt, definitionLength, definitionTicks, trials);
     }
 
     private static void Write(BinaryWriter writer, IndexedTrial trial)
