@@ -29,6 +29,9 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
 
+    // Once seen, the column stays: a database is never migrated down.
+    private bool _hasGridColumn;
+
     /// <param name="connectionString">An Npgsql connection string, e.g. "Host=db;Database=sweep;Username=sweep;Password=…".</param>
     public PostgresSweepStore(string connectionString)
     {
@@ -57,9 +60,11 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int inserted;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at, grid_json)
-            VALUES (@id, @hash, @definition, @created, @grid)
+        // The grid's own column exists from 0008_query_indexes on; a database not yet migrated still takes sweeps.
+        var withGrid = _hasGridColumn || (_hasGridColumn = await HasGridColumnAsync(connection, transaction, cancellationToken));
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at{(withGrid ? ", grid_json" : "")})
+            VALUES (@id, @hash, @definition, @created{(withGrid ? ", @grid" : "")})
             ON CONFLICT (sweep_id) DO NOTHING
             """, connection, transaction))
         {
@@ -67,7 +72,10 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             insert.Parameters.AddWithValue("hash", sweep.GridHash);
             insert.Parameters.AddWithValue("definition", JsonSerializer.Serialize(sweep, StorageCodec.Json));
             insert.Parameters.AddWithValue("created", sweep.CreatedAt.UtcDateTime);
-            insert.Parameters.AddWithValue("grid", sweep.GridJson);
+            if (withGrid)
+            {
+                insert.Parameters.AddWithValue("grid", sweep.GridJson);
+            }
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -619,6 +627,14 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         }
 
         return calls;
+    }
+
+    private static async Task<bool> HasGridColumnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'sweeps' AND column_name = 'grid_json')",
+            connection, transaction);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<SweepDefinition?> ReadSweepAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sweepId, CancellationToken cancellationToken)
