@@ -11,16 +11,25 @@ using Sweep.Model.Kernels;
 //                                                                   (ours and PyTorch side by side, alternating rounds)
 //        dotnet run -c Release --project bench/Sweep.Bench -- search [--data shapes|fashion]
 //                                                                   (grid vs ASHA vs random: steps, wall, picked config)
+//        dotnet run -c Release --project bench/Sweep.Bench -- queries [--trials 10000,100000] [--backend local|postgres|both]
+//                  [--runs R] [--slow-runs R] [--root DIR] [--before REPO] [--small]  (leaderboard/status/trials latency)
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search"))
+if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "queries"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | queries [--trials N,N] [--backend local|postgres|both] [--runs R] [--slow-runs R] [--root DIR] [--before REPO] [--small]");
     return 2;
 }
 var json = arguments.Contains("--json");
 if (arguments[0] == "search")
 {
     return SearchBenchmark.Run(Text("--data"));
+}
+if (arguments[0] == "queries")
+{
+    var counts = (Text("--trials") ?? "10000,100000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
+    var runs = (int)Option("--runs", 5);
+    return await QueryBenchmark.RunAsync(counts, Text("--backend") ?? "both", runs, (int)Option("--slow-runs", runs), Text("--root") ?? "/var/tmp/sweep-query-bench",
+        Text("--before"), arguments.Contains("--small"));
 }
 if (arguments[0] == "torch")
 {
