@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -63,8 +64,8 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         // The grid's own column exists from 0008_query_indexes on; a database not yet migrated still takes sweeps.
         var withGrid = _hasGridColumn || (_hasGridColumn = await HasGridColumnAsync(connection, transaction, cancellationToken));
         await using (var insert = new NpgsqlCommand($"""
-            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at{(withGrid ? ", grid_json" : "")})
-            VALUES (@id, @hash, @definition, @created{(withGrid ? ", @grid" : "")})
+            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at{(withGrid ? ", grid_json, created_at_exact" : "")})
+            VALUES (@id, @hash, @definition, @created{(withGrid ? ", @grid, @exact" : "")})
             ON CONFLICT (sweep_id) DO NOTHING
             """, connection, transaction))
         {
@@ -75,6 +76,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             if (withGrid)
             {
                 insert.Parameters.AddWithValue("grid", sweep.GridJson);
+                insert.Parameters.AddWithValue("exact", sweep.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
             }
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -433,7 +435,7 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         }
 
         await using var command = _dataSource.CreateCommand("""
-            SELECT s.sweep_id, s.created_at, c.status, c.trials
+            SELECT s.sweep_id, s.created_at, c.status, c.trials, s.created_at_exact
               FROM sweeps s
               LEFT JOIN LATERAL (SELECT t.status, count(*) AS trials FROM trials t WHERE t.sweep_id = s.sweep_id GROUP BY t.status) c ON true
              WHERE @id IS NULL OR s.sweep_id = @id
@@ -441,24 +443,26 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             """);
         command.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlDbType.Text) { TypedValue = sweepId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sweeps = new List<SweepCounts>();
+        // One row per (sweep, status), in the sweeps' order; a sweep without trials comes with a null status.
+        var sweeps = new List<(string SweepId, DateTimeOffset CreatedAt, Dictionary<TrialStatus, int> Statuses)>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetString(0);
             if (sweeps.Count == 0 || sweeps[^1].SweepId != id)
             {
-                sweeps.Add(new SweepCounts(id, new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), 0, new Dictionary<TrialStatus, int>(), []));
+                var createdAt = reader.IsDBNull(4)
+                    ? new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)
+                    : DateTimeOffset.ParseExact(reader.GetString(4), "O", CultureInfo.InvariantCulture);
+                sweeps.Add((id, createdAt, []));
             }
 
             if (!reader.IsDBNull(2))
             {
-                var count = (int)reader.GetInt64(3);
-                ((Dictionary<TrialStatus, int>)sweeps[^1].Statuses)[Enum.Parse<TrialStatus>(reader.GetString(2))] = count;
-                sweeps[^1] = sweeps[^1] with { Total = sweeps[^1].Total + count };
+                sweeps[^1].Statuses[Enum.Parse<TrialStatus>(reader.GetString(2))] = (int)reader.GetInt64(3);
             }
         }
 
-        return new SweepOverview(sweeps, []);
+        return new SweepOverview([.. sweeps.Select(s => new SweepCounts(s.SweepId, s.CreatedAt, s.Statuses.Values.Sum(), s.Statuses, []))], []);
     }
 
     /// <summary>The page by the <c>(sweep_id, ordinal)</c> key: <c>OFFSET … LIMIT …</c>, joined to the results for errors.</summary>

@@ -51,6 +51,9 @@ DROP INDEX IF EXISTS trials_dev_accuracy;
 -- Counts by status: an index-only scan of one sweep's entries.
 CREATE INDEX trials_sweep_status ON trials (sweep_id, status);
 
--- The canonical grid apart from the definition, so a page of trials reads the search without the whole
--- definition (every trial's spec). Null for sweeps stored before this migration: those read it from the definition.
+-- The canonical grid and the creation time apart from the definition, so counts and a page of trials do not read
+-- the whole definition (every trial's spec). created_at keeps microseconds, the definition 100 ns ticks: the exact
+-- value is kept as its round-trip ("O") text. Null for sweeps stored before this migration: those read the definition
+-- (grid) or created_at.
 ALTER TABLE sweeps ADD COLUMN grid_json text NULL;
+ALTER TABLE sweeps ADD COLUMN created_at_exact text NULL;
