@@ -10,12 +10,15 @@ namespace Sweep.DashboardBench;
 /// <summary>
 /// A sweep "bench" of N trials (2 datasets × 3 architectures × filters × 5 learning rates × seeds), 98 % finished
 /// with results of realistic size (a 2 000-step curve, 10-class evaluations, 2 000 test predictions), the rest running.
+/// Shared with Sweep.Bench's query benchmark (linked there), which may ask for smaller results.
 /// </summary>
 internal static class BenchStore
 {
     public const string SweepId = "bench";
 
-    public static async Task<SweepDefinition> EnsureAsync(ISweepStore store, int trials)
+    /// <param name="curveSteps">Points of each learning curve (2 000: realistic).</param>
+    /// <param name="testPredictions">Test-set predictions per result (2 000: realistic; the dev set has half).</param>
+    public static async Task<SweepDefinition> EnsureAsync(ISweepStore store, int trials, int curveSteps = 2000, int testPredictions = 2000)
     {
         if (await store.GetSweepAsync(SweepId) is { } existing)
         {
@@ -47,9 +50,9 @@ internal static class BenchStore
             }
             else
             {
-                await store.SaveResultAsync(Result(trial, i), ct);
+                await store.SaveResultAsync(Result(trial, i, curveSteps, testPredictions), ct);
             }
-            if (Interlocked.Increment(ref written) % 1000 == 0)
+            if (Interlocked.Increment(ref written) % 5000 == 0)
             {
                 Console.Error.WriteLine($"  {written} / {trials} trials written");
             }
@@ -57,16 +60,16 @@ internal static class BenchStore
         return sweep;
     }
 
-    private static TrialResultRecord Result(TrialSpec trial, int seed)
+    private static TrialResultRecord Result(TrialSpec trial, int seed, int curveSteps, int testPredictions)
     {
         var random = new Random(seed);
         var quality = 0.5 + 0.4 * random.NextDouble();
-        var curve = Enumerable.Range(1, 2000).Select(s => new CurvePoint(s, 2.3 * Math.Exp(-s / 400.0) + 0.1 * random.NextDouble(),
+        var curve = Enumerable.Range(1, curveSteps).Select(s => new CurvePoint(s, 2.3 * Math.Exp(-s / 400.0) + 0.1 * random.NextDouble(),
             quality * (1 - Math.Exp(-s / 300.0)), s % 100 == 0 ? quality * (1 - Math.Exp(-s / 300.0)) : double.NaN)).ToArray();
         var row = new LeaderboardRow(trial.TrialId, trial.SweepId, trial.Dataset.Name, trial.Architecture, trial.Filters, trial.LearningRate,
             trial.Seed, TrialStatus.Completed, 2000, quality + 0.05, quality, quality - 0.01, quality - 0.02, 0.9, 30 + 10 * random.NextDouble());
         return new TrialResultRecord(row, curve, Evaluation(random, quality + 0.05), Evaluation(random, quality), Evaluation(random, quality - 0.01),
-            Predictions(random, 1000), Predictions(random, 2000));
+            Predictions(random, testPredictions / 2), Predictions(random, testPredictions));
     }
 
     private static Evaluation Evaluation(Random random, double accuracy)

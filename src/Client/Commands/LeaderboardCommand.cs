@@ -37,17 +37,17 @@ internal static class LeaderboardCommand
         {
             var query = new LeaderboardQuery(parse.GetValue(sweep), parse.GetValue(dataset), parse.GetValue(architecture), parse.GetValue(metric)!, parse.GetValue(top));
             var store = CommonOptions.OpenStore(parse);
-            // Every row the query matches; --top is applied to the main ranking only, so pruned rows never take its places.
-            var rows = await store.QueryLeaderboardAsync(query with { Top = null }, ct);
-            if (rows.Count == 0)
+            // The store cuts the ranking at --top (pruned rows never take its places) and the rows shown are
+            // verified end to end, so the cost is the rows shown, not the store.
+            var (board, found) = await RankedLeaderboard.ReadVerifiedAsync(store, query, ct);
+            if (board.Rows.Count == 0 && found.Count == 0)
             {
                 await CheckFiltersAsync(store, query, ct);
             }
-            var damage = await DamageInScopeAsync(store, query, ct);
+            var damage = await DamageInScopeAsync(store, query, found, ct);
             await DamageLines.WriteAsync(console, damage);
             var damaged = damage.Where(d => d.Kind == StoreDamageKind.Result).Select(d => d.TrialId!).ToList();
-            // Rows come from the results' small JSON sections; a result damaged elsewhere is listed as damaged only.
-            var board = RankedLeaderboard.Of(rows.Where(r => !damaged.Contains(r.TrialId)), query.Top);
+            var rows = board.Rows;
             Write(console, board, parse.GetValue(format)!, damaged);
             if (rows.Count == 0 && damage.Count == 0 && parse.GetValue(format) == "table")
             {
@@ -84,24 +84,30 @@ internal static class LeaderboardCommand
         }
     }
 
-    /// <summary>Damaged entries the query would have listed: its sweep's (or every sweep's) definitions and results of matching trials.</summary>
-    private static async Task<List<StoreDamage>> DamageInScopeAsync(ISweepStore store, LeaderboardQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Damaged entries the query would have listed: those found verifying the rows shown, and those the store knows
+    /// of in its sweep (or every sweep): definitions, and results of trials matching the filters.
+    /// </summary>
+    private static async Task<List<StoreDamage>> DamageInScopeAsync(ISweepStore store, LeaderboardQuery query, IReadOnlyList<StoreDamage> found, CancellationToken cancellationToken)
     {
-        var damage = await store.GetDamageAsync(query.SweepId, cancellationToken);
-        if (damage.Count == 0)
+        var known = (await store.GetSweepCountsAsync(query.SweepId, cancellationToken)).Damage
+            .Where(d => found.All(f => f.TrialId != d.TrialId || f.Kind != d.Kind)).ToList();
+        if (known.Count == 0)
         {
-            return [];
+            return [.. found];
         }
-        var specs = (await store.ListSweepsAsync(cancellationToken)).SelectMany(s => s.Trials).ToDictionary(t => t.TrialId, StringComparer.Ordinal);
-        return damage.Where(d => d.Kind switch
+        var specs = known.Any(d => d.Kind == StoreDamageKind.Result) && query is not { Dataset: null, Architecture: null }
+            ? (await store.ListSweepsAsync(cancellationToken)).SelectMany(s => s.Trials).ToDictionary(t => t.TrialId, StringComparer.Ordinal)
+            : null;
+        return [.. found, .. known.Where(d => d.Kind switch
         {
             StoreDamageKind.Sweep => true,
-            StoreDamageKind.Result => specs.TryGetValue(d.TrialId!, out var t)
+            StoreDamageKind.Result => specs is null || (specs.TryGetValue(d.TrialId!, out var t)
                 && (query.Dataset is null || t.Dataset.Name == query.Dataset)
-                && (query.Architecture is null || t.Architecture == query.Architecture),
+                && (query.Architecture is null || t.Architecture == query.Architecture)),
             StoreDamageKind.Study or StoreDamageKind.Status or StoreDamageKind.Rung => false,
             _ => throw new InvalidOperationException($"Unknown damage kind {d.Kind}."),
-        }).ToList();
+        })];
     }
 
     private static string In(LeaderboardQuery query) => query.SweepId is null ? " in any sweep" : $" in sweep '{query.SweepId}'";

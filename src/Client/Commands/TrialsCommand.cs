@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Sweep.Client.Output;
 using Sweep.Grains.Storage;
-using Sweep.Grains.Lifecycle;
 
 namespace Sweep.Client.Commands;
 
 /// <summary>
-/// <c>sweep trials sweep</c>: every trial of a sweep with its configuration, status, steps and metrics, and why each
-/// failed trial failed (table: a line per failed trial under the table; json/csv: an <c>error</c> field). A
+/// <c>sweep trials sweep [--top n] [--skip n]</c>: the trials of a sweep in the grid's order (all, or a page: leave out
+/// the first <c>--skip</c>, show at most <c>--top</c>) with their configuration, status, steps and metrics, and why
+/// each failed trial failed (table: a line per failed trial under the table; json/csv: an <c>error</c> field). The
+/// store reads the page only, and verifies the results it lists, so a page costs its rows, not the sweep. A
 /// successive-halving sweep adds a <c>rung</c> column (the highest rung at or below the trial's steps); json always
 /// carries <c>rung</c>, null in a grid sweep.
 /// </summary>
@@ -16,33 +17,27 @@ internal static class TrialsCommand
     public static Command Create(CliConsole console)
     {
         var sweep = CommonOptions.Id("sweep", "The sweep id");
+        var top = CommonOptions.WholeNumber("--top", "n", "Only the first n trials (after --skip)", min: 1);
+        var skip = CommonOptions.WholeNumber("--skip", "n", "Leave out the first n trials (with --top: one page)", min: 0, defaultValue: 0);
         var format = CommonOptions.Format("Output format", "table", "json", "csv");
-        var command = new Command("trials", "Every trial of a sweep: config, status, steps, metrics") { sweep, format };
-        command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(format)!, ct));
+        var command = new Command("trials", "Trials of a sweep: config, status, steps, metrics") { sweep, top, skip, format };
+        command.SetAction((parse, ct) => RunAsync(console, CommonOptions.OpenStore(parse), parse.GetValue(sweep)!, parse.GetValue(skip), parse.GetValue(top), parse.GetValue(format)!, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, ISweepStore store, string sweepId, string format, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, ISweepStore store, string sweepId, int skip, int? top, string format, CancellationToken cancellationToken)
     {
-        var sweep = await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken);
-        var statuses = await store.GetTrialStatusesAsync(sweepId, cancellationToken);
-        var results = (await store.QueryLeaderboardAsync(new LeaderboardQuery(SweepId: sweepId), cancellationToken))
-            .ToDictionary(r => r.TrialId, StringComparer.Ordinal);
-        var errors = await store.GetTrialErrorsAsync(sweepId, cancellationToken);
-        var damage = await store.GetDamageAsync(sweepId, cancellationToken);
-        var damagedResults = damage.Where(d => d.Kind == StoreDamageKind.Result).ToDictionary(d => d.TrialId!, StringComparer.Ordinal);
-        var rungs = SweepSearch.Rungs(SweepSearch.Of(sweep));
-        var rows = sweep.Trials.Select(t =>
+        var page = await store.GetTrialPageAsync(sweepId, skip, top, cancellationToken);
+        if (page is null)
         {
-            var (status, steps) = statuses.TryGetValue(t.TrialId, out var s) ? s : (TrialStatus.Pending, 0);
-            if (damagedResults.TryGetValue(t.TrialId, out var d))
-            {
-                return TrialRow.Damaged(t, steps, d.Location, d.Reason);
-            }
-            return results.TryGetValue(t.TrialId, out var row)
-                ? TrialRow.From(row, errors.GetValueOrDefault(t.TrialId))
-                : TrialRow.Unfinished(t, status, steps);
-        }).Select(r => r.OnRungs(rungs)).ToList();
+            // No such sweep (or its definition is damaged): the one-line error that says which.
+            await CommonOptions.RequireSweepAsync(store, sweepId, cancellationToken);
+            page = await store.GetTrialPageAsync(sweepId, skip, top, cancellationToken)
+                ?? throw new CliException($"sweep '{sweepId}' vanished while being read");
+        }
+        var damage = page.Damage;
+        var rungs = SweepSearch.Rungs(SweepSearch.Of(page.SweepId, page.GridJson));
+        var rows = page.Trials.Select(TrialRow.Of).Select(r => r.OnRungs(rungs)).ToList();
         await DamageLines.WriteAsync(console, damage);
         if (format == "json")
         {

@@ -55,6 +55,30 @@ public interface ISweepStore
     /// <summary>Finished trials only, filtered and sorted per the query.</summary>
     Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every sweep (newest first), or only <paramref name="sweepId"/> (none if it does not exist), with its trials
+    /// counted by status from an aggregate: the cost does not grow with the number of trials read one by one. The
+    /// damage listed is what the store knows of: a local store counts a result damaged behind its back (on disk,
+    /// after it was written) as finished until a read that verifies it (<see cref="VerifyResultsAsync"/>,
+    /// <see cref="GetTrialPageAsync"/>, <see cref="GetTrialStatusesAsync"/>, <see cref="GetDamageAsync"/>) finds it.
+    /// </summary>
+    Task<SweepOverview> GetSweepCountsAsync(string? sweepId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The sweep's trials in the order of its definition, leaving out the first <paramref name="skip"/>, at most
+    /// <paramref name="take"/> (null: all the rest), each with status, steps, and its leaderboard row and error once
+    /// finished; the results of the trials listed are verified, so a damaged one is listed as damaged. Null if there
+    /// is no such sweep; throws <see cref="StoreException"/> if its definition is damaged.
+    /// </summary>
+    Task<TrialPage?> GetTrialPageAsync(string sweepId, int skip, int? take, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks end to end the stored results behind <paramref name="rows"/> (checksums of every section) and returns
+    /// those that are damaged; the store remembers them, so counts show them as damaged from then on. Cost: the rows
+    /// given, not the store.
+    /// </summary>
+    Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default);
+
     Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default);
 
     /// <summary>Stores (replaces) the study report of a sweep as JSON.</summary>

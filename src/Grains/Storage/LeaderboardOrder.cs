@@ -39,20 +39,21 @@ internal static class LeaderboardOrder
         _ => throw new ArgumentException($"Unknown leaderboard metric '{metric}'.", nameof(metric)),
     };
 
-    /// <summary>Filters, sorts and cuts rows per the query.</summary>
-    public static IReadOnlyList<LeaderboardRow> Apply(IEnumerable<LeaderboardRow> rows, LeaderboardQuery query)
+    /// <summary>True if <paramref name="row"/> passes the query's filters (sweep, dataset, architecture, pruned).</summary>
+    public static bool Matches(LeaderboardRow row, LeaderboardQuery query) =>
+        (query.SweepId is null || row.SweepId == query.SweepId)
+        && (query.Dataset is null || row.Dataset == query.Dataset)
+        && (query.Architecture is null || row.Architecture == query.Architecture)
+        && (query.Pruned is not { } pruned || (row.Status == Lifecycle.TrialStatus.Pruned) == pruned);
+
+    /// <summary>The order itself: negative when the first row ranks above the second.</summary>
+    public static Comparison<LeaderboardRow> Comparison(string metric)
     {
-        Validate(query);
-        var ascending = Ascending(query.Metric);
-        var selected = rows
-            .Where(r => (query.SweepId is null || r.SweepId == query.SweepId)
-                && (query.Dataset is null || r.Dataset == query.Dataset)
-                && (query.Architecture is null || r.Architecture == query.Architecture))
-            .ToList();
-        selected.Sort((a, b) =>
+        var ascending = Ascending(metric);
+        return (a, b) =>
         {
-            var x = Value(a, query.Metric);
-            var y = Value(b, query.Metric);
+            var x = Value(a, metric);
+            var y = Value(b, metric);
             var byNaN = double.IsNaN(x).CompareTo(double.IsNaN(y));
             if (byNaN != 0)
             {
@@ -61,7 +62,47 @@ internal static class LeaderboardOrder
 
             var byMetric = double.IsNaN(x) ? 0 : ascending ? x.CompareTo(y) : y.CompareTo(x);
             return byMetric != 0 ? byMetric : string.CompareOrdinal(a.TrialId, b.TrialId);
-        });
-        return query.Top is { } top && selected.Count > top ? selected.GetRange(0, top) : selected;
+        };
+    }
+
+    /// <summary>
+    /// Filters, sorts and cuts rows per the query. With a top of k over n rows it keeps the best k in a heap
+    /// (n log k), so a short leaderboard over a large store does not sort it all.
+    /// </summary>
+    public static IReadOnlyList<LeaderboardRow> Apply(IEnumerable<LeaderboardRow> rows, LeaderboardQuery query)
+    {
+        Validate(query);
+        var comparison = Comparison(query.Metric);
+        var selected = rows.Where(r => Matches(r, query));
+        if (query.Top is not { } top)
+        {
+            var all = selected.ToList();
+            all.Sort(comparison);
+            return all;
+        }
+
+        // The heap's root is the worst row kept, so a better row replaces it.
+        var worstFirst = Comparer<LeaderboardRow>.Create((a, b) => comparison(b, a));
+        var heap = new PriorityQueue<LeaderboardRow, LeaderboardRow>(top + 1, worstFirst);
+        foreach (var row in selected)
+        {
+            if (heap.Count < top)
+            {
+                heap.Enqueue(row, row);
+            }
+            else if (comparison(row, heap.Peek()) < 0)
+            {
+                heap.EnqueueDequeue(row, row);
+            }
+        }
+
+        var best = new List<LeaderboardRow>(heap.Count);
+        while (heap.TryDequeue(out var row, out _))
+        {
+            best.Add(row);
+        }
+
+        best.Reverse();
+        return best;
     }
 }

@@ -57,6 +57,15 @@ public sealed class RetryingSweepStore(ISweepStore inner, Func<Exception, bool> 
     public Task<IReadOnlyList<LeaderboardRow>> QueryLeaderboardAsync(LeaderboardQuery query, CancellationToken cancellationToken = default) =>
         RetryAsync("read the leaderboard", ct => inner.QueryLeaderboardAsync(query, ct), cancellationToken);
 
+    public Task<SweepOverview> GetSweepCountsAsync(string? sweepId, CancellationToken cancellationToken = default) =>
+        RetryAsync("count the trials", ct => inner.GetSweepCountsAsync(sweepId, ct), cancellationToken);
+
+    public Task<TrialPage?> GetTrialPageAsync(string sweepId, int skip, int? take, CancellationToken cancellationToken = default) =>
+        RetryAsync("read the trials", ct => inner.GetTrialPageAsync(sweepId, skip, take, ct), cancellationToken);
+
+    public Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default) =>
+        RetryAsync("verify the results", ct => inner.VerifyResultsAsync(rows, ct), cancellationToken);
+
     public Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default) =>
         RetryAsync("read predictions", ct => inner.GetPredictionsAsync(trialId, split, ct), cancellationToken);
 

@@ -7,12 +7,16 @@ namespace Sweep.Grains.Views;
 
 /// <summary>
 /// The search a sweep runs, as every view shows it: which strategy, its rungs, and which rung a trial has reached.
-/// The views ask <see cref="Of"/> and nothing else for a sweep's search.
+/// The views ask <see cref="Of(SweepDefinition)"/> (or, from a grid alone, <see cref="Of(string, string)"/>) and nothing else for a sweep's search.
 /// </summary>
 public static class SweepSearch
 {
     /// <summary>The search of <paramref name="sweep"/>, read back from its grid.</summary>
     public static SearchSpec Of(SweepDefinition sweep) => GridCompiler.SearchOf(sweep);
+
+    /// <summary>The search of a sweep from its canonical grid alone (a page of trials carries no definition).</summary>
+    public static SearchSpec Of(string sweepId, string gridJson) =>
+        GridCompiler.SearchOf(new SweepDefinition(sweepId, "", gridJson, [], new StudyPlan(), default));
 
     /// <summary>True for anything but the plain grid: random search, or successive halving.</summary>
     public static bool IsSearch(SearchSpec search) => search.IsRandom || search.Asha is not null;

@@ -26,12 +26,15 @@ public sealed record SweepStatusRow(
     int Cancelled,
     int Damaged)
 {
-    /// <summary>The row of <paramref name="sweep"/> from the store's statuses and its damaged results.</summary>
-    public static async Task<SweepStatusRow> ReadAsync(Sweep.Grains.Storage.ISweepStore store, SweepDefinition sweep, CancellationToken cancellationToken)
+    /// <summary>
+    /// The row of <paramref name="sweep"/> from the store's statuses and its damaged results, every trial's files read
+    /// (<c>sweep status --verify</c>): it also finds files damaged on disk since they were written.
+    /// </summary>
+    public static async Task<SweepStatusRow> ReadAsync(ISweepStore store, SweepDefinition sweep, CancellationToken cancellationToken)
     {
         var statuses = await store.GetTrialStatusesAsync(sweep.SweepId, cancellationToken);
         var damaged = (await store.GetDamageAsync(sweep.SweepId, cancellationToken))
-            .Where(d => d.Kind == Sweep.Grains.Storage.StoreDamageKind.Result).Select(d => d.TrialId!).ToHashSet(StringComparer.Ordinal);
+            .Where(d => d.Kind == StoreDamageKind.Result).Select(d => d.TrialId!).ToHashSet(StringComparer.Ordinal);
         return From(sweep, statuses, damaged);
     }
 
@@ -41,14 +44,21 @@ public sealed record SweepStatusRow(
             .Where(t => !damagedTrials.Contains(t.TrialId))
             .Select(t => statuses.TryGetValue(t.TrialId, out var s) ? s.Status : TrialStatus.Pending)
             .GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
-        int Count(TrialStatus s) => counts.GetValueOrDefault(s);
-        var damaged = sweep.Trials.Count(t => damagedTrials.Contains(t.TrialId));
+        var damaged = sweep.Trials.Where(t => damagedTrials.Contains(t.TrialId)).Select(t => t.TrialId).ToList();
+        return From(new SweepCounts(sweep.SweepId, sweep.CreatedAt, sweep.Trials.Length, counts, damaged));
+    }
+
+    /// <summary>The row of a sweep from the store's aggregate counts (<see cref="ISweepStore.GetSweepCountsAsync"/>).</summary>
+    public static SweepStatusRow From(SweepCounts counts)
+    {
+        int Count(TrialStatus s) => counts.Count(s);
+        var damaged = counts.DamagedTrials.Count;
         var unfinished = Count(TrialStatus.Pending) + Count(TrialStatus.Running) + Count(TrialStatus.Paused) + damaged;
         var state = unfinished == 0 ? "finished"
             : Count(TrialStatus.Running) > 0 ? "running"
             : Count(TrialStatus.Paused) > 0 ? "paused"
             : "pending";
-        return new(sweep.SweepId, state, sweep.CreatedAt, sweep.Trials.Length, Count(TrialStatus.Pending), Count(TrialStatus.Running),
+        return new(counts.SweepId, state, counts.CreatedAt, counts.Total, Count(TrialStatus.Pending), Count(TrialStatus.Running),
             Count(TrialStatus.Paused), Count(TrialStatus.Completed), Count(TrialStatus.Pruned), Count(TrialStatus.Diverged),
             Count(TrialStatus.Failed), Count(TrialStatus.Cancelled), damaged);
     }

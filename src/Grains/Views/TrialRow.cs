@@ -1,5 +1,6 @@
 using Sweep.Grains.Contracts;
 using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Storage;
 
 namespace Sweep.Grains.Views;
 
@@ -44,6 +45,16 @@ public sealed record TrialRow(
     public static TrialRow Damaged(TrialSpec t, int steps, string location, string reason) => new(
         t.TrialId, t.SweepId, t.Dataset.Name, t.Architecture, t.Filters, t.LearningRate, t.Seed, DamagedStatus, steps,
         null, null, null, null, null, null, $"{location}: {reason}");
+
+    /// <summary>A trial of a page the store read (<see cref="ISweepStore.GetTrialPageAsync"/>): damaged, finished, or not yet.</summary>
+    public static TrialRow Of(TrialListing t) => t switch
+    {
+        { Damage: { } d } => new(t.TrialId, t.SweepId, t.Dataset, t.Architecture, t.Filters, t.LearningRate, t.Seed, DamagedStatus, t.Steps,
+            null, null, null, null, null, null, $"{d.Location}: {d.Reason}"),
+        { Result: { } row } => From(row, t.Error),
+        _ => new(t.TrialId, t.SweepId, t.Dataset, t.Architecture, t.Filters, t.LearningRate, t.Seed, Name(t.Status), t.Steps,
+            null, null, null, null, null, null, null),
+    };
 
     /// <summary>This row with its rung among <paramref name="rungs"/> (see <see cref="SweepSearch.RungOf"/>).</summary>
     public TrialRow OnRungs(IReadOnlyList<int> rungs) => this with { Rung = SweepSearch.RungOf(rungs, Steps) };

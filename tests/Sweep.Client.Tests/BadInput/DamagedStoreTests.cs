@@ -51,7 +51,8 @@ public sealed class DamagedStoreTests
         Flip(Path.Combine(store, "trials", FinishedStore.TrialId, "checkpoint-0000000040.swf"), -1);
         var grid = workspace.Text("tiny.json", TinyGrids.Valid);
 
-        var status = await CliRun.RunAsync("status", "tiny", "--format", "json", "--store", store);
+        // Damage done behind the store's back is found by reading every trial's files (--verify), as a resubmit does.
+        var status = await CliRun.RunAsync("status", "tiny", "--verify", "--format", "json", "--store", store);
         // A real process: the repair is said by the store inside the silo, on the process's stderr.
         var submit = await SweepProcess.RunAsync(workspace.Root, TimeSpan.FromMinutes(2), "submit", grid, "--store", store);
 
@@ -73,8 +74,8 @@ public sealed class DamagedStoreTests
         var statusFile = Path.Combine(store, "trials", FinishedStore.TrialId, "status.swf");
         File.WriteAllText(statusFile, "garbage");
 
-        var first = await CliRun.RunAsync("status", "tiny", "--format", "json", "--store", store);
-        var second = await CliRun.RunAsync("status", "tiny", "--format", "json", "--store", store);
+        var first = await CliRun.RunAsync("status", "tiny", "--verify", "--format", "json", "--store", store);
+        var second = await CliRun.RunAsync("status", "tiny", "--verify", "--format", "json", "--store", store);
 
         Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
         var line = Assert.Single(first.ErrorLines);

@@ -9,7 +9,7 @@ namespace Sweep.Grains.Tests.Storage;
 /// The semantics every <see cref="ISweepStore"/> backend must have. Each concrete subclass supplies a fresh, empty
 /// store per test and a way to damage a stored checkpoint.
 /// </summary>
-public abstract class SweepStoreConformanceTests : FreshStoreTests
+public abstract partial class SweepStoreConformanceTests : FreshStoreTests
 {
     [Fact]
     public async Task CreateSweep_StoresDefinitionWithEveryTrialPending()

@@ -60,6 +60,15 @@ public sealed class FaultyStore(ISweepStore inner, StoreFaults faults) : ISweepS
     public Task<IReadOnlyList<RungCall>> GetRungsAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetRungsAsync), () => inner.GetRungsAsync(sweepId, cancellationToken));
 
+    public Task<SweepOverview> GetSweepCountsAsync(string? sweepId, CancellationToken cancellationToken = default) =>
+        Call(nameof(GetSweepCountsAsync), () => inner.GetSweepCountsAsync(sweepId, cancellationToken));
+
+    public Task<TrialPage?> GetTrialPageAsync(string sweepId, int skip, int? take, CancellationToken cancellationToken = default) =>
+        Call(nameof(GetTrialPageAsync), () => inner.GetTrialPageAsync(sweepId, skip, take, cancellationToken));
+
+    public Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default) =>
+        Call(nameof(VerifyResultsAsync), () => inner.VerifyResultsAsync(rows, cancellationToken));
+
     public Task<IReadOnlyList<StoreDamage>> GetDamageAsync(string? sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetDamageAsync), () => inner.GetDamageAsync(sweepId, cancellationToken));
 

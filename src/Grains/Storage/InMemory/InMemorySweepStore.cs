@@ -209,6 +209,56 @@ public sealed class InMemorySweepStore : ISweepStore
         }
     }
 
+    public Task<SweepOverview> GetSweepCountsAsync(string? sweepId, CancellationToken cancellationToken = default)
+    {
+        if (sweepId is not null)
+        {
+            StorageCodec.ValidateId(sweepId, "sweep id");
+        }
+
+        lock (_gate)
+        {
+            var counts = _sweeps.Values
+                .Where(s => sweepId is null || s.SweepId == sweepId)
+                .OrderByDescending(s => s.CreatedAt)
+                .ThenBy(s => s.SweepId, StringComparer.Ordinal)
+                .Select(s => new SweepCounts(s.SweepId, s.CreatedAt, s.Trials.Length,
+                    TrialsOf(s.SweepId).GroupBy(t => t.Status).ToDictionary(g => g.Key, g => g.Count()), []))
+                .ToList();
+            return Task.FromResult(new SweepOverview(counts, []));
+        }
+    }
+
+    public Task<TrialPage?> GetTrialPageAsync(string sweepId, int skip, int? take, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        if (take is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(n);
+        }
+
+        lock (_gate)
+        {
+            if (!_sweeps.TryGetValue(sweepId, out var sweep))
+            {
+                return Task.FromResult<TrialPage?>(null);
+            }
+
+            var page = TrialsOf(sweepId).Skip(skip).Take(take ?? int.MaxValue).Select(t => new TrialListing(
+                t.Spec.TrialId, t.Spec.SweepId, t.Spec.Dataset.Name, t.Spec.Architecture, t.Spec.Filters, t.Spec.LearningRate, t.Spec.Seed,
+                t.Status, t.Steps, t.Result?.Row, t.Result?.Error, null)).ToList();
+            return Task.FromResult<TrialPage?>(new TrialPage(sweepId, sweep.GridJson, sweep.Trials.Length, Math.Min(skip, sweep.Trials.Length), page, []));
+        }
+    }
+
+    /// <summary>Always empty: nothing in memory fails a checksum.</summary>
+    public Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Task.FromResult<IReadOnlyList<StoreDamage>>([]);
+    }
+
     public Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default)
     {
         StorageCodec.ValidateId(trialId, "trial id");

@@ -25,8 +25,9 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 /// A damaged file (bad checksum, truncated, undecodable) never takes a listing down: reads skip it and
 /// <see cref="GetDamageAsync"/> names it; a damaged status file is rebuilt from the result or newest good
 /// checkpoint, a damaged result is replaced by the rerun's, a damaged definition by the resubmitted grid's.
+/// Counts, leaderboards and trial pages read a per-sweep index instead of every trial's files (see the Index part).
 /// </summary>
-public sealed class LocalDirectorySweepStore : ISweepStore
+public sealed partial class LocalDirectorySweepStore : ISweepStore
 {
     private const string SweepFile = "sweep.swf";
     private const string StudyFile = "study.swf";
@@ -122,6 +123,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         }
 
         _sweeps[sweep.SweepId] = new StoredSweep(sweep);
+        await CreateIndexAsync(sweep, cancellationToken);
         return sweep;
     }
 
@@ -153,14 +155,17 @@ public sealed class LocalDirectorySweepStore : ISweepStore
     {
         StorageCodec.ValidateId(trialId, "trial id");
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        await RequireTrialAsync(trialId, cancellationToken);
+        var spec = await RequireTrialAsync(trialId, cancellationToken);
         using var held = await LockAsync(trialId, cancellationToken);
-        if (File.Exists(ResultPath(trialId)) && (await ReadResultDocumentAsync(trialId, cancellationToken)).Document is not null)
+        var (document, damage) = File.Exists(ResultPath(trialId)) ? await ReadResultDocumentAsync(trialId, cancellationToken) : (null, null);
+        if (document is not null)
         {
             return;
         }
 
+        var marker = BeginIndexedWrite(spec.SweepId, trialId);
         await WriteStatusAsync(trialId, status, steps, cancellationToken);
+        await EndIndexedWriteAsync(spec.SweepId, marker, IndexedTrial.Of(spec).WithStatus(status, steps, damage), cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, (TrialStatus Status, int Steps)>> GetTrialStatusesAsync(string sweepId, CancellationToken cancellationToken = default)
@@ -255,6 +260,7 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         using var held = await LockAsync(row.TrialId, cancellationToken);
         ResultValidation.MatchesTrial(row, spec.SweepId, spec.Dataset.Name, spec.Architecture, spec.Filters, spec.LearningRate, spec.Seed);
         var path = ResultPath(row.TrialId);
+        string? marker = null;
         if (File.Exists(path))
         {
             if ((await ReadResultAsync(row.TrialId, cancellationToken)).Damage is not { } damage)
@@ -263,16 +269,21 @@ public sealed class LocalDirectorySweepStore : ISweepStore
             }
 
             // A damaged result is no result: this rerun's replaces it, and the damaged file is kept beside it.
+            marker = BeginIndexedWrite(spec.SweepId, row.TrialId);
             File.Move(path, path + ".damaged", overwrite: true);
             StoreRepairs.Report($"repaired {path} ({damage}): replaced by the rerun's result; the damaged file is kept as {Path.GetFileName(path)}.damaged");
         }
 
+        marker ??= BeginIndexedWrite(spec.SweepId, row.TrialId);
         if (!await WriteAsync(() => AtomicFile.WriteAsync(path, overwrite: false, ResultFile.Encode(result), cancellationToken), path))
         {
+            // Another process recorded it first, and its write tells the index.
+            await EndIndexedWriteAsync(spec.SweepId, marker, null, cancellationToken);
             return false;
         }
 
         await WriteStatusAsync(row.TrialId, row.Status, row.Steps, cancellationToken);
+        await EndIndexedWriteAsync(spec.SweepId, marker, IndexedTrial.Of(spec).WithResult(row, result.Error), cancellationToken);
         return true;
     }
 
@@ -339,8 +350,9 @@ public sealed class LocalDirectorySweepStore : ISweepStore
         var rows = new List<LeaderboardRow>();
         foreach (var sweepId in sweepIds)
         {
-            var (stored, damage) = await ReadSweepAsync(sweepId, cancellationToken);
-            if (stored is null)
+            // The rows come from the sweep's index, not from one result file per trial.
+            var (index, damage) = await ReadIndexAsync(sweepId, cancellationToken);
+            if (index is null)
             {
                 if (damage is not null && query.SweepId is not null)
                 {
@@ -350,13 +362,11 @@ public sealed class LocalDirectorySweepStore : ISweepStore
                 continue;
             }
 
-            foreach (var trial in stored.Definition.Trials)
+            foreach (var trial in index.Trials)
             {
-                if ((query.Dataset is null || trial.Dataset.Name == query.Dataset)
-                    && (query.Architecture is null || trial.Architecture == query.Architecture)
-                    && (await ReadResultDocumentAsync(trial.TrialId, cancellationToken, whole: false)).Document is { } document)
+                if (trial.Row is { } row && LeaderboardOrder.Matches(row, query))
                 {
-                    rows.Add(document.Row);
+                    rows.Add(row);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -29,6 +30,9 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
 
+    // Once seen, the column stays: a database is never migrated down.
+    private bool _hasGridColumn;
+
     /// <param name="connectionString">An Npgsql connection string, e.g. "Host=db;Database=sweep;Username=sweep;Password=…".</param>
     public PostgresSweepStore(string connectionString)
     {
@@ -57,9 +61,11 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int inserted;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at)
-            VALUES (@id, @hash, @definition, @created)
+        // The grid's own column exists from 0008_query_indexes on; a database not yet migrated still takes sweeps.
+        var withGrid = _hasGridColumn || (_hasGridColumn = await HasGridColumnAsync(connection, transaction, cancellationToken));
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO sweeps (sweep_id, grid_hash, definition, created_at{(withGrid ? ", grid_json, created_at_exact" : "")})
+            VALUES (@id, @hash, @definition, @created{(withGrid ? ", @grid, @exact" : "")})
             ON CONFLICT (sweep_id) DO NOTHING
             """, connection, transaction))
         {
@@ -67,6 +73,11 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             insert.Parameters.AddWithValue("hash", sweep.GridHash);
             insert.Parameters.AddWithValue("definition", JsonSerializer.Serialize(sweep, StorageCodec.Json));
             insert.Parameters.AddWithValue("created", sweep.CreatedAt.UtcDateTime);
+            if (withGrid)
+            {
+                insert.Parameters.AddWithValue("grid", sweep.GridJson);
+                insert.Parameters.AddWithValue("exact", sweep.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+            }
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -387,6 +398,12 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
             command.Parameters.AddWithValue("architecture", query.Architecture);
         }
 
+        // Literal, not a parameter: the planner matches it to the partial rank indexes of 0008_query_indexes.
+        if (query.Pruned is { } pruned)
+        {
+            sql.Append(pruned ? " AND t.status = 'Pruned'" : " AND t.status <> 'Pruned'");
+        }
+
         // Same order as LeaderboardOrder: NaN last, best first, ties by trial id in byte (ordinal) order.
         sql.Append($" ORDER BY ({column} = 'NaN'::float8), {column} {(LeaderboardOrder.Ascending(query.Metric) ? "ASC" : "DESC")}, t.trial_id COLLATE \"C\"");
         if (query.Top is { } top)
@@ -404,6 +421,113 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// One aggregate over the <c>trials_sweep_status</c> index; definitions are not read (one that does not decode is
+    /// named by <see cref="GetDamageAsync"/>), and PostgreSQL rows carry no checksum, so the damage listed is none.
+    /// </summary>
+    public async Task<SweepOverview> GetSweepCountsAsync(string? sweepId, CancellationToken cancellationToken = default)
+    {
+        if (sweepId is not null)
+        {
+            StorageCodec.ValidateId(sweepId, "sweep id");
+        }
+
+        await using var command = _dataSource.CreateCommand("""
+            SELECT s.sweep_id, s.created_at, c.status, c.trials, s.created_at_exact
+              FROM sweeps s
+              LEFT JOIN LATERAL (SELECT t.status, count(*) AS trials FROM trials t WHERE t.sweep_id = s.sweep_id GROUP BY t.status) c ON true
+             WHERE @id IS NULL OR s.sweep_id = @id
+             ORDER BY s.created_at DESC, s.sweep_id COLLATE "C"
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlDbType.Text) { TypedValue = sweepId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // One row per (sweep, status), in the sweeps' order; a sweep without trials comes with a null status.
+        var sweeps = new List<(string SweepId, DateTimeOffset CreatedAt, Dictionary<TrialStatus, int> Statuses)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (sweeps.Count == 0 || sweeps[^1].SweepId != id)
+            {
+                var createdAt = reader.IsDBNull(4)
+                    ? new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)
+                    : DateTimeOffset.ParseExact(reader.GetString(4), "O", CultureInfo.InvariantCulture);
+                sweeps.Add((id, createdAt, []));
+            }
+
+            if (!reader.IsDBNull(2))
+            {
+                sweeps[^1].Statuses[Enum.Parse<TrialStatus>(reader.GetString(2))] = (int)reader.GetInt64(3);
+            }
+        }
+
+        return new SweepOverview([.. sweeps.Select(s => new SweepCounts(s.SweepId, s.CreatedAt, s.Statuses.Values.Sum(), s.Statuses, []))], []);
+    }
+
+    /// <summary>The page by the <c>(sweep_id, ordinal)</c> key: <c>OFFSET … LIMIT …</c>, joined to the results for errors.</summary>
+    public async Task<TrialPage?> GetTrialPageAsync(string sweepId, int skip, int? take, CancellationToken cancellationToken = default)
+    {
+        StorageCodec.ValidateId(sweepId, "sweep id");
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        if (take is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(n);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        string gridJson;
+        int total;
+        await using (var head = new NpgsqlCommand(
+            "SELECT grid_json, (SELECT count(*) FROM trials WHERE sweep_id = @id) FROM sweeps WHERE sweep_id = @id", connection))
+        {
+            head.Parameters.AddWithValue("id", sweepId);
+            await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            gridJson = reader.IsDBNull(0) ? "" : reader.GetString(0);
+            total = (int)reader.GetInt64(1);
+        }
+
+        if (gridJson.Length == 0)
+        {
+            // Stored before 0008_query_indexes: the grid only in the definition.
+            gridJson = (await ReadSweepAsync(connection, null, sweepId, cancellationToken))?.GridJson ?? "{}";
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            SELECT {ResultColumns}, t.finished_at IS NOT NULL, r.error
+              FROM trials t
+              LEFT JOIN trial_results r ON r.trial_id = t.trial_id
+             WHERE t.sweep_id = @id
+             ORDER BY t.ordinal
+            OFFSET @skip LIMIT @take
+            """, connection);
+        command.Parameters.AddWithValue("id", sweepId);
+        command.Parameters.AddWithValue("skip", skip);
+        command.Parameters.Add(new NpgsqlParameter<int?>("take", NpgsqlDbType.Integer) { TypedValue = take });
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        var trials = new List<TrialListing>();
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            var finished = rows.GetBoolean(15);
+            var row = finished ? ReadRow(rows) : null;
+            trials.Add(new TrialListing(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.GetString(3), rows.GetInt32(4),
+                rows.GetDouble(5), rows.GetInt32(6), Enum.Parse<TrialStatus>(rows.GetString(7)), rows.GetInt32(8), row,
+                rows.IsDBNull(16) ? null : rows.GetString(16), null));
+        }
+
+        return new TrialPage(sweepId, gridJson, total, Math.Min(skip, total), trials, []);
+    }
+
+    /// <summary>Always empty: result rows carry no checksum of their own (see <see cref="GetDamageAsync"/>).</summary>
+    public Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Task.FromResult<IReadOnlyList<StoreDamage>>([]);
     }
 
     public async Task<Predictions?> GetPredictionsAsync(string trialId, PredictionSplit split, CancellationToken cancellationToken = default)
@@ -507,6 +631,14 @@ public sealed class PostgresSweepStore : ISweepStore, IAsyncDisposable
         }
 
         return calls;
+    }
+
+    private static async Task<bool> HasGridColumnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'sweeps' AND column_name = 'grid_json')",
+            connection, transaction);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<SweepDefinition?> ReadSweepAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sweepId, CancellationToken cancellationToken)

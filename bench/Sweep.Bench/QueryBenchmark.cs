@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Npgsql;
+using Sweep.DashboardBench;
+using Sweep.Grains.Storage;
+using Sweep.Grains.Storage.LocalDirectory;
+using Sweep.Grains.Storage.Postgres;
+using Sweep.Grains.Views;
+
+namespace Sweep.Bench;
+
+/// <summary>
+/// How long the read commands take as the store grows (issue 10, item 5): <c>sweep leaderboard --top 10</c>,
+/// <c>sweep status</c> and <c>sweep trials --top 10</c> (and the whole <c>trials</c> listing) over a sweep of N trials
+/// (<see cref="BenchStore"/>: 98 % finished), on the local store and on PostgreSQL. Each store is built once in a fixed
+/// folder (<c>--root</c>, default /var/tmp/sweep-query-bench) and reused by later runs; PostgreSQL runs in a throwaway
+/// server over that folder's data directory, started and stopped here. Every figure is the median (and range) of
+/// <c>--runs</c> runs of the real CLI, process start included, by wall clock and by the CPU time of the process; with
+/// <c>--before DIR</c> (the CLI built from the base commit) its runs alternate with ours. What grows with the store
+/// (the base commit's commands, our whole <c>trials</c> listing) runs <c>--slow-runs</c> times (default: --runs). The in-process figures are
+/// the store calls the commands make, on a fresh store object each run (no cache of this process), by wall clock.
+/// </summary>
+internal static partial class QueryBenchmark
+{
+    private const string SweepId = BenchStore.SweepId;
+
+    public static async Task<int> RunAsync(IReadOnlyList<int> trialCounts, string backends, int runs, int slowRuns, string root, string? before, bool small)
+    {
+        var after = Path.Combine(RepositoryRoot(), "src", "Client", "bin", "Release", "net10.0", "sweep");
+        if (!File.Exists(after))
+        {
+            Console.Error.WriteLine($"no CLI at {after}: build it first (dotnet build -c Release src/Client)");
+            return 2;
+        }
+
+        var beforeCli = before is null ? null : Path.Combine(before, "src", "Client", "bin", "Release", "net10.0", "sweep");
+        if (beforeCli is not null && !File.Exists(beforeCli))
+        {
+            Console.Error.WriteLine($"no CLI at {beforeCli}: build the base commit there first (dotnet build -c Release src/Client)");
+            return 2;
+        }
+
+        var (curve, predictions) = small ? (100, 100) : (2000, 2000);
+        Console.WriteLine($"# query latency; {runs} runs each, median (min–max); results of {curve}-step curves and {predictions} test predictions; load {Load()}");
+        Console.WriteLine($"# process start alone (sweep --version): {Describe(Time(after, ["--version"], runs))}");
+        Console.WriteLine($"{"backend",-9} {"trials",7} {"command",-28} {"code",-7} {"wall ms",-22} {"cpu ms",-22} {"in-process ms",-16}");
+        foreach (var n in trialCounts)
+        {
+            if (backends is "local" or "both")
+            {
+                var directory = Path.Combine(root, $"local-{n}{(small ? "-small" : "")}");
+                await EnsureLocalAsync(directory, n, curve, predictions);
+                var store = () => (ISweepStore)new LocalDirectorySweepStore(directory);
+                Measure("local", n, ["--store", directory], store, after, beforeCli, runs, slowRuns);
+            }
+
+            if (backends is "postgres" or "both")
+            {
+                await using var server = await BenchPostgres.StartAsync(Path.Combine(root, $"pg-{n}{(small ? "-small" : "")}"));
+                await EnsurePostgresAsync(server, n, curve, predictions);
+                var store = () => (ISweepStore)new PostgresSweepStore(server.ConnectionString);
+                Measure("postgres", n, ["--cluster", server.ConnectionString], store, after, beforeCli, runs, slowRuns);
+            }
+        }
+
+        Console.WriteLine($"# load after: {Load()}");
+        return 0;
+    }
+
+    private static void Measure(string backend, int n, string[] storeArguments, Func<ISweepStore> open, string after, string? before, int runs, int slowRuns)
+    {
+        (string Name, string[] Arguments, string[]? Before, Func<ISweepStore, Task> InProcess)[] commands =
+        [
+            ("leaderboard --top 10", ["leaderboard", "--sweep", SweepId, "--top", "10"], ["leaderboard", "--sweep", SweepId, "--top", "10"],
+                async store =>
+                {
+                    var query = new LeaderboardQuery(SweepId, Top: 10);
+                    await RankedLeaderboard.ReadVerifiedAsync(store, query, CancellationToken.None);
+                    await store.GetSweepCountsAsync(SweepId);
+                }),
+            ("status", ["status"], ["status"], async store => await store.GetSweepCountsAsync(null)),
+            // The base commit has no --top for trials: its only form lists every trial.
+            ("trials --top 10", ["trials", SweepId, "--top", "10"], ["trials", SweepId], async store => await store.GetTrialPageAsync(SweepId, 0, 10)),
+            ("trials (all)", ["trials", SweepId], null, async store => await store.GetTrialPageAsync(SweepId, 0, null)),
+        ];
+        foreach (var (name, arguments, beforeArguments, inProcess) in commands)
+        {
+            // The listings that grow with the store (every form of the base commit, and the whole trials listing)
+            // run --slow-runs times: at 100 000 trials one run takes minutes.
+            var slow = name == "trials (all)";
+            var ours = new List<(double Wall, double Cpu)>();
+            var theirs = new List<(double Wall, double Cpu)>();
+            for (var run = 0; run < (slow ? slowRuns : runs); run++)
+            {
+                if (before is not null && beforeArguments is not null && run < slowRuns)
+                {
+                    theirs.Add(TimeOnce(before, [.. beforeArguments, .. storeArguments]));
+                }
+
+                ours.Add(TimeOnce(after, [.. arguments, .. storeArguments]));
+            }
+
+            var inside = new List<double>();
+            // One untimed call first: the in-process figures are the queries, not this process's JIT.
+            if (!slow)
+            {
+                inProcess(open()).GetAwaiter().GetResult();
+            }
+
+            for (var run = 0; run < (slow ? slowRuns : runs); run++)
+            {
+                var store = open();
+                var clock = Stopwatch.StartNew();
+                inProcess(store).GetAwaiter().GetResult();
+                inside.Add(clock.Elapsed.TotalMilliseconds);
+                (store as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            if (theirs.Count > 0)
+            {
+                Console.WriteLine($"{backend,-9} {n,7} {(name.StartsWith("trials --top", StringComparison.Ordinal) ? "trials (all; no --top)" : name),-28} {"before",-7} {Describe(theirs.Select(t => t.Wall)),-22} {Describe(theirs.Select(t => t.Cpu)),-22}");
+            }
+
+            Console.WriteLine($"{backend,-9} {n,7} {name,-28} {"after",-7} {Describe(ours.Select(t => t.Wall)),-22} {Describe(ours.Select(t => t.Cpu)),-22} {Describe(inside)}");
+        }
+    }
+
+    private static async Task EnsureLocalAsync(string directory, int n, int curve, int predictions)
+    {
+        var complete = Path.Combine(directory, ".bench-complete");
+        if (File.Exists(complete))
+        {
+            return;
+        }
+
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Console.Error.WriteLine($"building a local store of {n} trials in {directory} (once; later runs reuse it)");
+        var clock = Stopwatch.StartNew();
+        await BenchStore.EnsureAsync(new LocalDirectorySweepStore(directory), n, curve, predictions);
+        await File.WriteAllTextAsync(complete, $"{n}\n");
+        Console.Error.WriteLine($"  built in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static async Task EnsurePostgresAsync(BenchPostgres server, int n, int curve, int predictions)
+    {
+        if (File.Exists(server.CompleteMarker))
+        {
+            await PostgresMigrator.MigrateAsync(server.ConnectionString);
+            return;
+        }
+
+        Console.Error.WriteLine($"building a PostgreSQL store of {n} trials (once; later runs reuse it)");
+        var clock = Stopwatch.StartNew();
+        await PostgresMigrator.MigrateAsync(server.ConnectionString);
+        await using (var store = new PostgresSweepStore(server.ConnectionString))
+        {
+            await BenchStore.EnsureAsync(store, n, curve, predictions);
+        }
+
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var analyze = new NpgsqlCommand("VACUUM ANALYZE", connection);
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        await File.WriteAllTextAsync(server.CompleteMarker, $"{n}\n");
+        Console.Error.WriteLine($"  built in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static List<(double Wall, double Cpu)> Time(string cli, string[] arguments, int runs) =>
+        [.. Enumerable.Range(0, runs).Select(_ => TimeOnce(cli, arguments))];
+
+    private static string Describe(List<(double Wall, double Cpu)> runs) =>
+        $"wall {Describe(runs.Select(r => r.Wall))}, cpu {Describe(runs.Select(r => r.Cpu))}";
+
+    /// <summary>One run of the CLI: wall milliseconds, and CPU milliseconds of the child (user + system).</summary>
+    private static (double Wall, double Cpu) TimeOnce(string cli, string[] arguments)
+    {
+        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var cpuBefore = ChildrenCpuMilliseconds();
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var wall = clock.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{cli} {string.Join(' ', arguments)} exited {process.ExitCode}: {error.Result}");
+        }
+
+        _ = output.Result;
+        return (wall, ChildrenCpuMilliseconds() - cpuBefore);
+    }
+
+    private static string Describe(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        return string.Create(CultureInfo.InvariantCulture, $"{median:F0} ({sorted[0]:F0}–{sorted[^1]:F0})");
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Sweep.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Sweep.sln not found above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>User + system CPU milliseconds of every child this process has waited for (getrusage RUSAGE_CHILDREN).</summary>
+    private static double ChildrenCpuMilliseconds()
+    {
+        if (!OperatingSystem.IsLinux() || GetResourceUsage(-1, out var usage) != 0)
+        {
+            return double.NaN;
+        }
+
+        return (usage.UserSeconds + usage.SystemSeconds) * 1e3 + (usage.UserMicroseconds + usage.SystemMicroseconds) * 1e-3;
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetResourceUsage(int who, out ResourceUsage usage);
+
+    /// <summary>The start of <c>struct rusage</c> (x86-64/arm64 Linux: two timevals, then 14 longs).</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 144)]
+    private struct ResourceUsage
+    {
+        public long UserSeconds;
+        public long UserMicroseconds;
+        public long SystemSeconds;
+        public long SystemMicroseconds;
+    }
+
+    /// <summary>
+    /// A PostgreSQL 15 server over a data directory kept between runs (created with initdb the first time): on a free
+    /// port of 127.0.0.1, trust authentication, fsync off (a benchmark, not a store of record); as root it runs as the
+    /// "postgres" user. Stopped when disposed.
+    /// </summary>
+    private sealed class BenchPostgres : IAsyncDisposable
+    {
+        private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+        private readonly string _directory;
+        private readonly bool _asPostgres = Environment.IsPrivilegedProcess;
+
+        private BenchPostgres(string directory) => _directory = directory;
+
+        public int Port { get; private set; }
+
+        public string ConnectionString => new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", SslMode = SslMode.Disable,
+        }.ConnectionString;
+
+        public string CompleteMarker => Path.Combine(_directory, "bench-complete");
+
+        private string Data => Path.Combine(_directory, "data");
+
+        public static async Task<BenchPostgres> StartAsync(string directory)
+        {
+            var server = new BenchPostgres(directory);
+            if (!File.Exists(server.CompleteMarker) && Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            Directory.CreateDirectory(directory);
+            if (server._asPostgres)
+            {
+                Run("chown", ["-R", "postgres:", directory], asPostgres: false);
+            }
+
+            if (!Directory.Exists(server.Data))
+            {
+                Run(Path.Combine(BinDirectory, "initdb"), ["-D", server.Data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"], server._asPostgres);
+            }
+
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                server.Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", server.Data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
+                $"-k {directory} -c listen_addresses=127.0.0.1 -p {server.Port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB", "start"], server._asPostgres);
+            await Task.CompletedTask;
+            return server;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Data, "-m", "fast", "-w", "stop"], _asPostgres);
+            return ValueTask.CompletedTask;
+        }
+
+        private static void Run(string program, string[] arguments, bool asPostgres)
+        {
+            var start = new ProcessStartInfo(asPostgres ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true };
+            if (asPostgres)
+            {
+                foreach (var a in new[] { "-u", "postgres", "--", program })
+                {
+                    start.ArgumentList.Add(a);
+                }
+            }
+
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {output}");
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
+
+namespace Sweep.Grains.Storage.LocalDirectory;
+
+/// <summary>
+/// The bytes of <c>sweeps/{sweepId}/index.swi</c>: a log of frames, each <c>"SWI1"</c> | int32 kind | int32 length |
+/// payload | SHA-256 of the kind, length and payload (little-endian). The first frame is a snapshot (the sweep's
+/// header and every trial); each later one is a trial's whole new state, which replaces its entry. A frame that is
+/// cut short or fails its checksum ends what can be trusted: <see cref="Decode"/> says so, and the store rebuilds.
+/// </summary>
+internal static class SweepIndexFile
+{
+    private const int SnapshotKind = 1;
+    private const int TrialKind = 2;
+    private const int FrameHeaderBytes = 12;
+    private const int HashBytes = 32;
+    private const byte HasRow = 1;
+    private const byte HasError = 2;
+    private const byte HasDamage = 4;
+    private static readonly byte[] Magic = "SWI1"u8.ToArray();
+
+    /// <summary>A whole index file holding only the snapshot of <paramref name="index"/>.</summary>
+    public static byte[] EncodeSnapshot(SweepIndex index)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(index.BootId);
+            writer.Write(index.SweepId);
+            writer.Write(index.GridHash);
+            writer.Write(index.GridJson);
+            writer.Write(index.CreatedAt.UtcTicks);
+            writer.Write((short)index.CreatedAt.Offset.TotalMinutes);
+            writer.Write(index.DefinitionLength);
+            writer.Write(index.DefinitionWrittenTicks);
+            writer.Write(index.Trials.Length);
+            foreach (var trial in index.Trials)
+            {
+                Write(writer, trial);
+            }
+        }
+
+        return Frame(SnapshotKind, payload.ToArray());
+    }
+
+    /// <summary>One frame with a trial's new state, to append.</summary>
+    public static byte[] EncodeTrial(IndexedTrial trial)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            Write(writer, trial);
+        }
+
+        return Frame(TrialKind, payload.ToArray());
+    }
+
+    /// <summary>The length of the first frame (the snapshot), or null if the bytes do not start with one.</summary>
+    public static long? SnapshotLength(ReadOnlySpan<byte> start) =>
+        start.Length >= FrameHeaderBytes && start[..4].SequenceEqual(Magic) && BinaryPrimitives.ReadInt32LittleEndian(start[4..]) == SnapshotKind
+            ? FrameHeaderBytes + (long)BinaryPrimitives.ReadInt32LittleEndian(start[8..]) + HashBytes
+            : null;
+
+    /// <summary>
+    /// The index the bytes hold, and whether every byte was a sound frame. Null when not even the snapshot is sound;
+    /// otherwise the snapshot with the sound frames that follow it applied (<c>Clean</c> false if more followed).
+    /// </summary>
+    public static (SweepIndex? Index, bool Clean) Decode(byte[] bytes)
+    {
+        var offset = 0;
+        if (!TryFrame(bytes, ref offset, out var kind, out var payload) || kind != SnapshotKind)
+        {
+            return (null, false);
+        }
+
+        SweepIndex index;
+        try
+        {
+            index = ReadSnapshot(payload);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            return (null, false);
+        }
+
+        var changed = new Dictionary<string, IndexedTrial>(StringComparer.Ordinal);
+        while (offset < bytes.Length)
+        {
+            if (!TryFrame(bytes, ref offset, out kind, out payload) || kind != TrialKind)
+            {
+                return (Apply(index, changed), false);
+            }
+
+            try
+            {
+                var trial = Read(new BinaryReader(new MemoryStream(payload.ToArray())), index.SweepId);
+                changed[trial.TrialId] = trial;
+            }
+            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+            {
+                return (Apply(index, changed), false);
+            }
+        }
+
+        return (Apply(index, changed), true);
+    }
+
+    private static SweepIndex Apply(SweepIndex index, Dictionary<string, IndexedTrial> changed) =>
+        changed.Count == 0 ? index : index.With(changed.Values);
+
+    private static SweepIndex ReadSnapshot(ReadOnlyMemory<byte> payload)
+    {
+        using var reader = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
+        var bootId = reader.ReadString();
+        var sweepId = reader.ReadString();
+        var gridHash = reader.ReadString();
+        var gridJson = reader.ReadString();
+        var utcTicks = reader.ReadInt64();
+        var offset = TimeSpan.FromMinutes(reader.ReadInt16());
+        var createdAt = new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(offset);
+        var definitionLength = reader.ReadInt64();
+        var definitionTicks = reader.ReadInt64();
+        var count = reader.ReadInt32();
+        if (count < 0)
+        {
+            throw new InvalidDataException("A negative trial count.");
+        }
+
+        var trials = new IndexedTrial[count];
+        for (var i = 0; i < count; i++)
+        {
+            trials[i] = Read(reader, sweepId);
+        }
+
+        return new SweepIndex(bootId, sweepId, gridHash, gridJson, createdAt, definitionLength, definitionTicks, trials);
+    }
+
+    private static void Write(BinaryWriter writer, IndexedTrial trial)
+    {
+        writer.Write(trial.TrialId);
+        writer.Write(trial.Dataset);
+        writer.Write(trial.Architecture);
+        writer.Write(trial.Filters);
+        writer.Write(trial.LearningRate);
+        writer.Write(trial.Seed);
+        writer.Write((byte)trial.Status);
+        writer.Write(trial.Steps);
+        writer.Write((byte)((trial.Row is null ? 0 : HasRow) | (trial.Error is null ? 0 : HasError) | (trial.Damage is null ? 0 : HasDamage)));
+        if (trial.Row is { } row)
+        {
+            writer.Write(row.TrainAccuracy);
+            writer.Write(row.DevAccuracy);
+            writer.Write(row.TestAccuracy);
+            writer.Write(row.TestWeightedF1);
+            writer.Write(row.TestWeightedAreaRatio);
+            writer.Write(row.WallSeconds);
+        }
+
+        if (trial.Error is { } error)
+        {
+            writer.Write(error);
+        }
+
+        if (trial.Damage is { } damage)
+        {
+            writer.Write(damage);
+        }
+    }
+
+    private static IndexedTrial Read(BinaryReader reader, string sweepId)
+    {
+        var trialId = reader.ReadString();
+        var dataset = reader.ReadString();
+        var architecture = reader.ReadString();
+        var filters = reader.ReadInt32();
+        var learningRate = reader.ReadDouble();
+        var seed = reader.ReadInt32();
+        var status = (TrialStatus)reader.ReadByte();
+        if (!Enum.IsDefined(status))
+        {
+            throw new InvalidDataException($"Unknown trial status {(int)status}.");
+        }
+
+        var steps = reader.ReadInt32();
+        var flags = reader.ReadByte();
+        LeaderboardRow? row = null;
+        if ((flags & HasRow) != 0)
+        {
+            row = new LeaderboardRow(trialId, sweepId, dataset, architecture, filters, learningRate, seed, status, steps,
+                reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        }
+
+        var error = (flags & HasError) != 0 ? reader.ReadString() : null;
+        var damage = (flags & HasDamage) != 0 ? reader.ReadString() : null;
+        return new IndexedTrial(trialId, dataset, architecture, filters, learningRate, seed, status, steps, row, error, damage);
+    }
+
+    private static byte[] Frame(int kind, byte[] payload)
+    {
+        var frame = new byte[FrameHeaderBytes + payload.Length + HashBytes];
+        Magic.CopyTo(frame, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), kind);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(8), payload.Length);
+        payload.CopyTo(frame, FrameHeaderBytes);
+        SHA256.HashData(frame.AsSpan(4, 8 + payload.Length), frame.AsSpan(FrameHeaderBytes + payload.Length));
+        return frame;
+    }
+
+    private static bool TryFrame(byte[] bytes, ref int offset, out int kind, out ReadOnlyMemory<byte> payload)
+    {
+        (kind, payload) = (0, default);
+        var rest = bytes.AsSpan(offset);
+        if (rest.Length < FrameHeaderBytes + HashBytes || !rest[..4].SequenceEqual(Magic))
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(rest[8..]);
+        if (length < 0 || length > rest.Length - FrameHeaderBytes - HashBytes)
+        {
+            return false;
+        }
+
+        Span<byte> hash = stackalloc byte[HashBytes];
+        SHA256.HashData(rest.Slice(4, 8 + length), hash);
+        if (!hash.SequenceEqual(rest.Slice(FrameHeaderBytes + length, HashBytes)))
+        {
+            return false;
+        }
+
+        kind = BinaryPrimitives.ReadInt32LittleEndian(rest[4..]);
+        payload = new ReadOnlyMemory<byte>(bytes, offset + FrameHeaderBytes, length);
+        offset += FrameHeaderBytes + length + HashBytes;
+        return true;
+    }
+}
