@@ -16,7 +16,7 @@ internal static class SiloCommand
         var postgres = new Option<string?>("--postgres") { HelpName = "connection-string", Description = $"Cluster database (default: --cluster or ${SweepHosting.PostgresVariable}); none = embedded" };
         var postgresFile = new Option<string?>("--postgres-file") { HelpName = "file", Description = $"File holding the cluster database's connection string (default: --cluster-file or ${ConnectionStringSource.FileVariable})" };
         var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Trials trained at once (default: the machine's cores)" };
-        var cores = new Option<int?>("--cores") { HelpName = "n", Description = "Cores the trials share; idle ones speed up running trials (default: the machine's cores)" };
+        var cores = CommonOptions.WholeNumber("--cores", "n", "Cores the trials share; idle ones speed up running trials (default: the machine's cores)", min: 1);
         var port = new Option<int>("--port") { HelpName = "port", Description = "Silo-to-silo port (default 11111 on a cluster, a free port embedded)" };
         var gatewayPort = new Option<int>("--gateway-port") { HelpName = "port", Description = "Client gateway port (default 30000 on a cluster, a free port embedded)" };
         var advertise = new Option<string?>("--advertise") { HelpName = "ip", Description = "IP address other machines reach this silo at (default: the first non-loopback IPv4)" };
@@ -45,10 +45,6 @@ internal static class SiloCommand
             if (n is <= 0)
             {
                 throw new CliException($"--slots must be at least 1, not {n}");
-            }
-            if (parse.GetValue(cores) is <= 0 and var c)
-            {
-                throw new CliException($"--cores must be at least 1, not {c}");
             }
             var cs = CommonOptions.ConnectionString(parse, postgres, postgresFile);
             var cluster = cs is not null;

@@ -21,7 +21,7 @@ internal static class SubmitCommand
         var grid = new Argument<FileInfo>("grid") { Description = "The grid file (JSON; see the README for its format)" };
         var wait = new Option<bool>("--wait") { Description = "Follow the sweep until it ends (always on when embedded)" };
         var slots = new Option<int?>("--slots") { HelpName = "n", Description = "Embedded: trials trained at once (default: the machine's cores)" };
-        var cores = new Option<int?>("--cores") { HelpName = "n", Description = "Embedded: cores the trials share; idle ones speed up running trials (default: the machine's cores)" };
+        var cores = CommonOptions.WholeNumber("--cores", "n", "Embedded: cores the trials share; idle ones speed up running trials (default: the machine's cores)", min: 1);
         var command = new Command("submit", "Submit a sweep; embedded, run it to the end") { grid, wait, slots, cores };
         command.SetAction((parse, ct) => RunAsync(console, parse, parse.GetValue(grid)!, parse.GetValue(wait), parse.GetValue(slots), parse.GetValue(cores), ct));
         return command;
@@ -42,10 +42,6 @@ internal static class SubmitCommand
         if (slots is <= 0)
         {
             throw new CliException($"--slots must be at least 1, not {slots}");
-        }
-        if (cores is <= 0)
-        {
-            throw new CliException($"--cores must be at least 1, not {cores}");
         }
         if (options.IsCluster)
         {

@@ -220,6 +220,8 @@ public static class BadInputCases
         Cli("an unknown split", ["predictions", "t", "--split", "train"], "train", "test");
         Cli("--slots abc", ["submit", "grid.json", "--slots", "abc"], "--slots", "'abc'", "whole number");
         Cli("--port abc", ["silo", "--port", "abc"], "--port", "'abc'", "whole number");
+        Cli("--cores abc", ["submit", "grid.json", "--cores", "abc"], "--cores", "'abc'", "whole number");
+        Cli("silo --cores 0", ["silo", "--cores", "0"], "--cores", "at least 1");
         Cli("an unknown telemetry exporter", ["status", "--telemetry", "jaeger"], "jaeger", "console");
         Cli("an unknown command", ["frobnicate"], "unknown command or argument 'frobnicate'");
         Cli("data synth --seed -1", ["data", "synth", "shapes", "--format", "mnist", "--out", "x", "--seed", "-1"], "--seed", "at least 0");
