@@ -54,7 +54,7 @@ internal static class CheckpointBenchmark
         foreach (var kind in backends)
         {
             var root = Path.Combine(Path.GetTempPath(), $"sweep-bench-ckpt-{Environment.ProcessId}");
-            ThrowawayPostgres? server = null;
+            BenchPostgres? server = null;
             ISweepStore store;
             if (kind == "local")
             {
@@ -62,7 +62,7 @@ internal static class CheckpointBenchmark
             }
             else
             {
-                server = await ThrowawayPostgres.StartAsync();
+                server = await BenchPostgres.StartAsync();
                 var connection = await server.CreateDatabaseAsync("bench");
                 await PostgresMigrator.MigrateAsync(connection);
                 store = new PostgresSweepStore(connection);

@@ -62,7 +62,7 @@ public static class OrchestrationBenchmark
             Directory.Delete(work, recursive: true);
         }
         Directory.CreateDirectory(work);
-        await using var postgres = await ThrowawayPostgres.StartAsync();
+        await using var postgres = await BenchPostgres.StartAsync();
         var cs = postgres.ConnectionString("postgres");
         var health = FreePort();
         using var silo = Process.Start(new ProcessStartInfo("dotnet",

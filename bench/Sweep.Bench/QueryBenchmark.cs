@@ -59,10 +59,16 @@ internal static partial class QueryBenchmark
 
             if (backends is "postgres" or "both")
             {
-                await using var server = await BenchPostgres.StartAsync(Path.Combine(root, $"pg-{n}{(small ? "-small" : "")}"));
+                var directory = Path.Combine(root, $"pg-{n}{(small ? "-small" : "")}");
+                if (!File.Exists(CompleteMarker(directory)) && Directory.Exists(directory))
+                {
+                    // A store whose build did not finish is built again.
+                    Directory.Delete(directory, recursive: true);
+                }
+                await using var server = await BenchPostgres.StartKeptAsync(directory);
                 await EnsurePostgresAsync(server, n, curve, predictions);
-                var store = () => (ISweepStore)new PostgresSweepStore(server.ConnectionString);
-                Measure("postgres", n, ["--cluster", server.ConnectionString], store, after, beforeCli, runs, slowRuns);
+                var store = () => (ISweepStore)new PostgresSweepStore(server.ConnectionString("postgres"));
+                Measure("postgres", n, ["--cluster", server.ConnectionString("postgres")], store, after, beforeCli, runs, slowRuns);
             }
         }
 
@@ -148,30 +154,32 @@ internal static partial class QueryBenchmark
         Console.Error.WriteLine($"  built in {clock.Elapsed.TotalSeconds:F0} s");
     }
 
+    private static string CompleteMarker(string directory) => Path.Combine(directory, "bench-complete");
+
     private static async Task EnsurePostgresAsync(BenchPostgres server, int n, int curve, int predictions)
     {
-        if (File.Exists(server.CompleteMarker))
+        if (File.Exists(CompleteMarker(server.Directory)))
         {
-            await PostgresMigrator.MigrateAsync(server.ConnectionString);
+            await PostgresMigrator.MigrateAsync(server.ConnectionString("postgres"));
             return;
         }
 
         Console.Error.WriteLine($"building a PostgreSQL store of {n} trials (once; later runs reuse it)");
         var clock = Stopwatch.StartNew();
-        await PostgresMigrator.MigrateAsync(server.ConnectionString);
-        await using (var store = new PostgresSweepStore(server.ConnectionString))
+        await PostgresMigrator.MigrateAsync(server.ConnectionString("postgres"));
+        await using (var store = new PostgresSweepStore(server.ConnectionString("postgres")))
         {
             await BenchStore.EnsureAsync(store, n, curve, predictions);
         }
 
-        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        await using (var connection = new NpgsqlConnection(server.ConnectionString("postgres")))
         {
             await connection.OpenAsync();
             await using var analyze = new NpgsqlCommand("VACUUM ANALYZE", connection);
             await analyze.ExecuteNonQueryAsync();
         }
 
-        await File.WriteAllTextAsync(server.CompleteMarker, $"{n}\n");
+        await File.WriteAllTextAsync(CompleteMarker(server.Directory), $"{n}\n");
         Console.Error.WriteLine($"  built in {clock.Elapsed.TotalSeconds:F0} s");
     }
 
@@ -254,92 +262,5 @@ internal static partial class QueryBenchmark
         public long UserMicroseconds;
         public long SystemSeconds;
         public long SystemMicroseconds;
-    }
-
-    /// <summary>
-    /// A PostgreSQL 15 server over a data directory kept between runs (created with initdb the first time): on a free
-    /// port of 127.0.0.1, trust authentication, fsync off (a benchmark, not a store of record); as root it runs as the
-    /// "postgres" user. Stopped when disposed.
-    /// </summary>
-    private sealed class BenchPostgres : IAsyncDisposable
-    {
-        private const string BinDirectory = "/usr/lib/postgresql/15/bin";
-        private readonly string _directory;
-        private readonly bool _asPostgres = Environment.IsPrivilegedProcess;
-
-        private BenchPostgres(string directory) => _directory = directory;
-
-        public int Port { get; private set; }
-
-        public string ConnectionString => new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", SslMode = SslMode.Disable,
-        }.ConnectionString;
-
-        public string CompleteMarker => Path.Combine(_directory, "bench-complete");
-
-        private string Data => Path.Combine(_directory, "data");
-
-        public static async Task<BenchPostgres> StartAsync(string directory)
-        {
-            var server = new BenchPostgres(directory);
-            if (!File.Exists(server.CompleteMarker) && Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-
-            Directory.CreateDirectory(directory);
-            if (server._asPostgres)
-            {
-                Run("chown", ["-R", "postgres:", directory], asPostgres: false);
-            }
-
-            if (!Directory.Exists(server.Data))
-            {
-                Run(Path.Combine(BinDirectory, "initdb"), ["-D", server.Data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"], server._asPostgres);
-            }
-
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                server.Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", server.Data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
-                $"-k {directory} -c listen_addresses=127.0.0.1 -p {server.Port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB", "start"], server._asPostgres);
-            await Task.CompletedTask;
-            return server;
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Data, "-m", "fast", "-w", "stop"], _asPostgres);
-            return ValueTask.CompletedTask;
-        }
-
-        private static void Run(string program, string[] arguments, bool asPostgres)
-        {
-            var start = new ProcessStartInfo(asPostgres ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true };
-            if (asPostgres)
-            {
-                foreach (var a in new[] { "-u", "postgres", "--", program })
-                {
-                    start.ArgumentList.Add(a);
-                }
-            }
-
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {output}");
-            }
-        }
     }
 }

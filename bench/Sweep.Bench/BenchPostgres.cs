@@ -7,11 +7,12 @@ using Npgsql;
 namespace Sweep.Bench;
 
 /// <summary>
-/// A PostgreSQL server for one benchmark run: initdb in a temp directory, a free port on 127.0.0.1, trust
-/// authentication, durable (fsync on, the server's defaults), run as user "postgres" when we are root. Stopped and
-/// deleted on dispose.
+/// A PostgreSQL server for a benchmark, on a free port of 127.0.0.1 with trust authentication, run as user
+/// "postgres" when we are root. <see cref="StartAsync()"/>: initdb in a temp directory, durable (fsync on, the
+/// server's defaults), stopped and deleted on dispose. <see cref="StartKeptAsync"/>: over a data directory kept
+/// between runs (initdb the first time), fsync off (a store to read from, not one of record), stopped on dispose.
 /// </summary>
-internal sealed class ThrowawayPostgres : IAsyncDisposable
+internal sealed class BenchPostgres : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
     private const double TicksPerSecond = 100; // USER_HZ: what /proc/[pid]/stat counts in on Linux
@@ -19,11 +20,14 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly string _data;
     private readonly bool _asPostgres = Environment.IsPrivilegedProcess;
 
-    private ThrowawayPostgres(string bin, string directory)
+    private readonly bool _kept;
+
+    private BenchPostgres(string bin, string directory, bool kept)
     {
         _bin = bin;
         Directory = directory;
         _data = Path.Combine(directory, "data");
+        _kept = kept;
     }
 
     public string Directory { get; }
@@ -39,7 +43,14 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         SslMode = SslMode.Disable,
     }.ConnectionString;
 
-    public static async Task<ThrowawayPostgres> StartAsync()
+    public static Task<BenchPostgres> StartAsync() =>
+        StartAsync(Path.Combine(Path.GetTempPath(), $"sweep-bench-pg-{Environment.ProcessId}"), kept: false, settings: "");
+
+    /// <summary>A server over <paramref name="directory"/>, reusing the database found there.</summary>
+    public static Task<BenchPostgres> StartKeptAsync(string directory) =>
+        StartAsync(directory, kept: true, settings: " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB");
+
+    private static async Task<BenchPostgres> StartAsync(string directory, bool kept, string settings)
     {
         var bin = System.IO.Directory.EnumerateDirectories("/usr/lib/postgresql")
             .Select(d => Path.Combine(d, "bin"))
@@ -47,20 +58,23 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             .OrderByDescending(d => d, StringComparer.Ordinal)
             .FirstOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql).");
-        var server = new ThrowawayPostgres(bin, Path.Combine(Path.GetTempPath(), $"sweep-bench-pg-{Environment.ProcessId}"));
+        var server = new BenchPostgres(bin, directory, kept);
         System.IO.Directory.CreateDirectory(server.Directory);
         if (server._asPostgres)
         {
             await RunAsync("chown", ["-R", $"{SuperUser}:", server.Directory], asPostgres: false);
         }
-        await server.RunAsync(Path.Combine(bin, "initdb"), ["-D", server._data, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--locale=C", "--no-instructions"]);
+        if (!System.IO.Directory.Exists(server._data))
+        {
+            await server.RunAsync(Path.Combine(bin, "initdb"), ["-D", server._data, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--locale=C", "--no-instructions"]);
+        }
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
         {
             listener.Start();
             server.Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
         await server.RunAsync(Path.Combine(bin, "pg_ctl"),
-            ["-D", server._data, "-l", Path.Combine(server.Directory, "server.log"), "-w", "-o", $"-k {server.Directory} -c listen_addresses=127.0.0.1 -p {server.Port}", "start"]);
+            ["-D", server._data, "-l", Path.Combine(server.Directory, "server.log"), "-w", "-o", $"-k {server.Directory} -c listen_addresses=127.0.0.1 -p {server.Port}{settings}", "start"]);
         return server;
     }
 
@@ -113,7 +127,10 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         }
         finally
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            if (!_kept)
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
         }
     }
 
