@@ -42,31 +42,8 @@ internal static class TrainBenchmark
 
         var train = Rate(Train, seconds);
         var infer = Rate(Infer, seconds / 2);
-        var (forwardFlops, trainFlops) = Flops(spec, shape);
+        var (forwardFlops, trainFlops) = spec.FlopsPerImage(shape, 10);
         return new BenchResult(arch, filters, shape.ToString(), train, infer, forwardFlops, trainFlops, train * trainFlops / 1e9);
-    }
-
-    /// <summary>FLOPs per image, 2 per multiply-add of the conv and dense layers (pooling, activations, softmax
-    /// and the optimiser are not counted). Training = forward + weight gradient + input gradient, except that the
-    /// first layer has no input gradient to compute.</summary>
-    public static (long Forward, long Train) Flops(ArchitectureSpec spec, ImageShape shape)
-    {
-        long forward = 0, train = 0;
-        var first = true;
-        foreach (var layer in spec.Resolve(shape, 10))
-        {
-            var kind = layer.Spec?.Kind ?? LayerKind.Dense;
-            long flops = kind switch
-            {
-                LayerKind.Convolution => 2L * layer.Output.Size * layer.Input.Channels * layer.Spec!.Kernel * layer.Spec.Kernel,
-                LayerKind.Dense => 2L * layer.Input.Size * layer.Output.Size,
-                _ => 0,
-            };
-            forward += flops;
-            train += (first ? 2 : 3) * flops;
-            first = false;
-        }
-        return (forward, train);
     }
 
     /// <summary>Images per CPU second of <paramref name="body"/> (one batch per call) after a warm-up.</summary>
