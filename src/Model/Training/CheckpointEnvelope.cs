@@ -18,15 +18,43 @@ internal static class CheckpointEnvelope
 
     private static ReadOnlySpan<byte> Magic => "SWEEPCKP"u8;
 
-    public static byte[] Seal(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Seals the payload that <paramref name="write"/> produces, written straight into the one array returned:
+    /// a first pass only counts its bytes, so a checkpoint of tens of MiB costs one allocation of its exact size
+    /// (instead of a growing buffer's copies and the fresh pages each of them touches) and no copy.
+    /// <paramref name="write"/> must write the same bytes on both passes.
+    /// </summary>
+    public static byte[] Seal(Action<BinaryWriter> write)
     {
-        var result = new byte[HeaderSize + payload.Length + HashSize];
+        var counter = new CountingStream();
+        using (var writer = new BinaryWriter(counter, Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+        var length = checked((int)counter.Length);
+        // Uninitialised: the payload, the header and the hash below write every byte of it.
+        var result = GC.AllocateUninitializedArray<byte>(HeaderSize + length + HashSize);
+        using (var stream = new MemoryStream(result, HeaderSize, length, writable: true))
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+            writer.Flush();
+            if (stream.Position != length)
+            {
+                throw new InvalidOperationException($"The checkpoint writer wrote {stream.Position} bytes on its second pass, {length} on its first.");
+            }
+        }
+        WriteFrame(result, length);
+        return result;
+    }
+
+    /// <summary>Fills in the header and the hash around the payload already in place at <see cref="HeaderSize"/>.</summary>
+    private static void WriteFrame(byte[] result, int length)
+    {
         Magic.CopyTo(result);
         BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(8), Version);
-        BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(12), payload.Length);
-        payload.CopyTo(result.AsSpan(HeaderSize));
-        SHA256.HashData(payload, result.AsSpan(HeaderSize + payload.Length));
-        return result;
+        BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(12), length);
+        SHA256.HashData(result.AsSpan(HeaderSize, length), result.AsSpan(HeaderSize + length));
     }
 
     /// <summary>Returns the verified payload; throws <see cref="CheckpointException"/>.</summary>
@@ -73,5 +101,33 @@ internal static class CheckpointEnvelope
             text.Append(b is >= 32 and < 127 ? (char)b : '?');
         }
         return text.ToString();
+    }
+
+    /// <summary>A write-only stream that keeps nothing but the count of bytes written to it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+        public override void WriteByte(byte value) => _length++;
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -41,10 +41,13 @@ public sealed class TrainingSession
     private readonly ArchitectureSpec _architecture;
     private readonly TrainingOptions _options;
     private readonly DatasetPair _data;
+
     private readonly Network<float> _network;
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
     private readonly float[] _lastGood;
+    // The dataset's fingerprint in every checkpoint: hashed once, on the first checkpoint, as the data never changes.
+    private ulong? _fingerprint;
     private readonly int[] _devIndices;
     private readonly int[] _trainIndices;
     private readonly int[] _labels;
@@ -219,15 +222,7 @@ public sealed class TrainingSession
     }
 
     /// <summary>The full state (weights, moments, step, generator state, curve) in the versioned binary format.</summary>
-    public byte[] CreateCheckpoint()
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            Write(writer);
-        }
-        return CheckpointEnvelope.Seal(stream.GetBuffer().AsSpan(0, (int)stream.Length));
-    }
+    public byte[] CreateCheckpoint() => CheckpointEnvelope.Seal(Write);
 
     /// <summary>The current weights (for tests and tools), layer by layer.</summary>
     internal ReadOnlySpan<float> Parameters => _network.Parameters;
@@ -427,7 +422,7 @@ public sealed class TrainingSession
         w.Write(_data.Train.Classes);
         w.Write(_data.Train.Count);
         w.Write(_data.Test.Count);
-        w.Write(Fingerprint(_data));
+        w.Write(_fingerprint ??= Fingerprint(_data));
         var o = _options;
         w.Write(o.LearningRate);
         w.Write(o.Seed);

@@ -55,6 +55,24 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void Seal_WritesThePayloadInPlace_AndOpenGivesItBack()
+    {
+        var payload = Enumerable.Range(0, 70_001).Select(i => (byte)(i * 7 + 3)).ToArray();
+        var sealedBytes = CheckpointEnvelope.Seal(w => w.Write(payload));
+        Assert.Equal(20 + payload.Length + 32, sealedBytes.Length);
+        Assert.Equal(payload, CheckpointEnvelope.Open(sealedBytes).ToArray());
+    }
+
+    [Fact]
+    public void Seal_RejectsAWriterThatWritesDifferentBytesOnItsTwoPasses()
+    {
+        var passes = 0;
+        // Fewer bytes the second time (more would overrun the fixed-size array, which refuses to grow).
+        var error = Assert.Throws<InvalidOperationException>(() => CheckpointEnvelope.Seal(w => w.Write(new byte[2 - passes++])));
+        Assert.Contains("1 bytes on its second pass, 2 on its first", error.Message);
+    }
+
+    [Fact]
     public void CorruptCheckpoint_IsRejectedByItsChecksum()
     {
         var bytes = MakeCheckpoint();
