@@ -41,7 +41,6 @@ public sealed class TrainingSession
     private readonly ArchitectureSpec _architecture;
     private readonly TrainingOptions _options;
     private readonly DatasetPair _data;
-
     private readonly Network<float> _network;
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
@@ -222,7 +221,14 @@ public sealed class TrainingSession
     }
 
     /// <summary>The full state (weights, moments, step, generator state, curve) in the versioned binary format.</summary>
-    public byte[] CreateCheckpoint() => CheckpointEnvelope.Seal(Write);
+    public byte[] CreateCheckpoint()
+    {
+        // The last good weights equal the current ones whenever the checkpoint falls on a dev evaluation (the usual
+        // case): a flag then replaces the copy. Compared as bytes, so that -0 and +0 stay distinct. Once, not on
+        // each of Seal's two passes.
+        var lastGoodIsCurrent = MemoryMarshal.AsBytes(_lastGood.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(_network.Parameters.AsSpan()));
+        return CheckpointEnvelope.Seal(w => Write(w, lastGoodIsCurrent));
+    }
 
     /// <summary>The current weights (for tests and tools), layer by layer.</summary>
     internal ReadOnlySpan<float> Parameters => _network.Parameters;
@@ -412,7 +418,7 @@ public sealed class TrainingSession
         return BitConverter.ToUInt64(digest);
     }
 
-    private void Write(BinaryWriter w)
+    private void Write(BinaryWriter w, bool lastGoodIsCurrent)
     {
         w.Write(_architecture.Text);
         var shape = _data.Train.Shape;
@@ -454,9 +460,6 @@ public sealed class TrainingSession
         WriteFloats(w, _network.Parameters);
         WriteFloats(w, _firstMoment);
         WriteFloats(w, _secondMoment);
-        // The last good weights equal the current ones whenever the checkpoint falls on a dev evaluation (the usual
-        // case): a flag then replaces the copy. Compared as bytes, so that -0 and +0 stay distinct.
-        var lastGoodIsCurrent = MemoryMarshal.AsBytes(_lastGood.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(_network.Parameters.AsSpan()));
         w.Write(lastGoodIsCurrent);
         if (!lastGoodIsCurrent)
         {
