@@ -18,11 +18,11 @@ using Sweep.Model.Kernels;
 //        dotnet run -c Release --project bench/Sweep.Bench -- checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S]
 //                                                                   (checkpoint save/load time as a share of training)
 //        dotnet run -c Release --project bench/Sweep.Bench -- queries [--trials 10000,100000] [--backend local|postgres|both]
-//                  [--runs R] [--slow-runs R] [--root DIR] [--before REPO] [--small]  (leaderboard/status/trials latency)
+//                  [--runs R] [--slow-runs R] [--root DIR] [--before REPO|CLI] [--cli CLI] [--small]  (leaderboard/status/trials latency)
 var arguments = args.ToList();
 if (arguments.Count == 0 || arguments[0] is not ("train" or "profile" or "dense" or "torch" or "search" or "scaling" or "matmul-worker" or "orchestration" or "checkpoint" or "queries"))
 {
-    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL] [--backend local|postgres] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S] | queries [--trials N,N] [--backend local|postgres|both] [--runs R] [--slow-runs R] [--root DIR] [--before REPO] [--small]");
+    Console.Error.WriteLine("usage: Sweep.Bench train [--json] [--seconds S] [--threads T] [--wall] | profile [--threads T] [--wall] [--preset P] | dense [--seconds S] | torch [--rounds R] [--seconds S] [--preset P] [--json] | search [--data shapes|fashion] | scaling [--before DLL] [--rounds R] | orchestration [--trials N,N] [--cli DLL] [--backend local|postgres] | checkpoint [--backend local|postgres|both] [--repeats R] [--seconds S] | queries [--trials N,N] [--backend local|postgres|both] [--runs R] [--slow-runs R] [--root DIR] [--before REPO|CLI] [--cli CLI] [--small]");
     return 2;
 }
 var json = arguments.Contains("--json");
@@ -52,7 +52,7 @@ if (arguments[0] == "queries")
     var counts = (Text("--trials") ?? "10000,100000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
     var runs = (int)Option("--runs", 5);
     return await QueryBenchmark.RunAsync(counts, Text("--backend") ?? "both", runs, (int)Option("--slow-runs", runs), Text("--root") ?? "/var/tmp/sweep-query-bench",
-        Text("--before"), arguments.Contains("--small"));
+        Text("--before"), Text("--cli"), arguments.Contains("--small"));
 }
 if (arguments[0] == "torch")
 {

@@ -27,21 +27,24 @@ internal static partial class QueryBenchmark
 {
     private const string SweepId = BenchStore.SweepId;
 
-    public static async Task<int> RunAsync(IReadOnlyList<int> trialCounts, string backends, int runs, int slowRuns, string root, string? before, bool small)
+    public static async Task<int> RunAsync(IReadOnlyList<int> trialCounts, string backends, int runs, int slowRuns, string root, string? before, string? cli, bool small)
     {
-        var after = Path.Combine(RepositoryRoot(), "src", "Client", "bin", "Release", "net10.0", "sweep");
+        var after = cli ?? Path.Combine(RepositoryRoot(), "src", "Client", "bin", "Release", "net10.0", "sweep");
         if (!File.Exists(after))
         {
             Console.Error.WriteLine($"no CLI at {after}: build it first (dotnet build -c Release src/Client)");
             return 2;
         }
 
-        var beforeCli = before is null ? null : Path.Combine(before, "src", "Client", "bin", "Release", "net10.0", "sweep");
+        // --before names the base commit's checkout (its build output is used) or a CLI executable itself.
+        var beforeCli = before is null || File.Exists(before) ? before : Path.Combine(before, "src", "Client", "bin", "Release", "net10.0", "sweep");
         if (beforeCli is not null && !File.Exists(beforeCli))
         {
             Console.Error.WriteLine($"no CLI at {beforeCli}: build the base commit there first (dotnet build -c Release src/Client)");
             return 2;
         }
+
+        Console.WriteLine($"# CLI measured: {after}{(beforeCli is null ? "" : $"; before: {beforeCli}")}");
 
         var (curve, predictions) = small ? (100, 100) : (2000, 2000);
         Console.WriteLine($"# query latency; {runs} runs each, median (min–max); results of {curve}-step curves and {predictions} test predictions; load {Load()}");
