@@ -36,8 +36,10 @@ internal static partial class QueryBenchmark
             return 2;
         }
 
-        // --before names the base commit's checkout (its build output is used) or a CLI executable itself.
-        var beforeCli = before is null || File.Exists(before) ? before : Path.Combine(before, "src", "Client", "bin", "Release", "net10.0", "sweep");
+        // --before names the base commit's checkout (its build output is used), or a CLI executable of this version
+        // (the same commands, as many runs: e.g. the build output beside the published CLI).
+        var sameVersion = before is not null && File.Exists(before);
+        var beforeCli = before is null || sameVersion ? before : Path.Combine(before, "src", "Client", "bin", "Release", "net10.0", "sweep");
         if (beforeCli is not null && !File.Exists(beforeCli))
         {
             Console.Error.WriteLine($"no CLI at {beforeCli}: build the base commit there first (dotnet build -c Release src/Client)");
@@ -57,7 +59,7 @@ internal static partial class QueryBenchmark
                 var directory = Path.Combine(root, $"local-{n}{(small ? "-small" : "")}");
                 await EnsureLocalAsync(directory, n, curve, predictions);
                 var store = () => (ISweepStore)new LocalDirectorySweepStore(directory);
-                Measure("local", n, ["--store", directory], store, after, beforeCli, runs, slowRuns);
+                Measure("local", n, ["--store", directory], store, after, beforeCli, sameVersion, runs, slowRuns);
             }
 
             if (backends is "postgres" or "both")
@@ -71,7 +73,7 @@ internal static partial class QueryBenchmark
                 await using var server = await BenchPostgres.StartKeptAsync(directory);
                 await EnsurePostgresAsync(server, n, curve, predictions);
                 var store = () => (ISweepStore)new PostgresSweepStore(server.ConnectionString("postgres"));
-                Measure("postgres", n, ["--cluster", server.ConnectionString("postgres")], store, after, beforeCli, runs, slowRuns);
+                Measure("postgres", n, ["--cluster", server.ConnectionString("postgres")], store, after, beforeCli, sameVersion, runs, slowRuns);
             }
         }
 
@@ -79,7 +81,7 @@ internal static partial class QueryBenchmark
         return 0;
     }
 
-    private static void Measure(string backend, int n, string[] storeArguments, Func<ISweepStore> open, string after, string? before, int runs, int slowRuns)
+    private static void Measure(string backend, int n, string[] storeArguments, Func<ISweepStore> open, string after, string? before, bool sameVersion, int runs, int slowRuns)
     {
         (string Name, string[] Arguments, string[]? Before, Func<ISweepStore, Task> InProcess)[] commands =
         [
@@ -95,8 +97,9 @@ internal static partial class QueryBenchmark
             ("trials --top 10", ["trials", SweepId, "--top", "10"], ["trials", SweepId], async store => await store.GetTrialPageAsync(SweepId, 0, 10)),
             ("trials (all)", ["trials", SweepId], null, async store => await store.GetTrialPageAsync(SweepId, 0, null)),
         ];
-        foreach (var (name, arguments, beforeArguments, inProcess) in commands)
+        foreach (var (name, arguments, baseArguments, inProcess) in commands)
         {
+            var beforeArguments = sameVersion ? arguments : baseArguments;
             // The listings that grow with the store (every form of the base commit, and the whole trials listing)
             // run --slow-runs times: at 100 000 trials one run takes minutes.
             var slow = name == "trials (all)";
@@ -104,7 +107,7 @@ internal static partial class QueryBenchmark
             var theirs = new List<(double Wall, double Cpu)>();
             for (var run = 0; run < (slow ? slowRuns : runs); run++)
             {
-                if (before is not null && beforeArguments is not null && run < slowRuns)
+                if (before is not null && beforeArguments is not null && (sameVersion || run < slowRuns))
                 {
                     theirs.Add(TimeOnce(before, [.. beforeArguments, .. storeArguments]));
                 }
@@ -130,7 +133,7 @@ internal static partial class QueryBenchmark
 
             if (theirs.Count > 0)
             {
-                Console.WriteLine($"{backend,-9} {n,7} {(name.StartsWith("trials --top", StringComparison.Ordinal) ? "trials (all; no --top)" : name),-28} {"before",-7} {Describe(theirs.Select(t => t.Wall)),-22} {Describe(theirs.Select(t => t.Cpu)),-22}");
+                Console.WriteLine($"{backend,-9} {n,7} {(!sameVersion && name.StartsWith("trials --top", StringComparison.Ordinal) ? "trials (all; no --top)" : name),-28} {"before",-7} {Describe(theirs.Select(t => t.Wall)),-22} {Describe(theirs.Select(t => t.Cpu)),-22}");
             }
 
             Console.WriteLine($"{backend,-9} {n,7} {name,-28} {"after",-7} {Describe(ours.Select(t => t.Wall)),-22} {Describe(ours.Select(t => t.Cpu)),-22} {Describe(inside)}");
