@@ -1,4 +1,5 @@
 using Npgsql;
+using Sweep.Grains.Lifecycle;
 using Sweep.Grains.Storage;
 using Sweep.Grains.Storage.Postgres;
 using Sweep.Grains.Tests.Support;
@@ -29,6 +30,37 @@ public sealed class PostgresSweepStoreTests(PostgresServer server) : SweepStoreC
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal(data, reader.GetFieldValue<byte[]>(0));
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), reader.GetFieldValue<byte[]>(1));
+    }
+
+    [Fact]
+    public async Task ItsConnections_PrepareWhatRepeats_AndAreNotResetInThePool_AndStillAnswer()
+    {
+        await using var store = new PostgresSweepStore(ConnectionString);
+
+        Assert.Equal(PostgresSweepStore.AutoPreparedStatements, store.Settings.MaxAutoPrepare);
+        Assert.True(store.Settings.NoResetOnClose);
+        // Past the fifth use a statement runs prepared; the answers stay the same.
+        var sweep = StoreTestData.Sweep("alpha");
+        await store.CreateSweepAsync(sweep, Ct);
+        var trial = sweep.Trials[0].TrialId;
+        for (var step = 1; step <= 12; step++)
+        {
+            await store.SetTrialStatusAsync(trial, TrialStatus.Running, step, Ct);
+            Assert.Equal(step, (await store.GetTrialStatusesAsync("alpha", Ct))[trial].Steps);
+        }
+    }
+
+    [Theory]
+    [InlineData("Max Auto Prepare=0;No Reset On Close=false", 0, false)]
+    [InlineData("maxautoprepare=3;noresetonclose=false", 3, false)]
+    [InlineData("MAX AUTO PREPARE=7", 7, true)]
+    public async Task AConnectionStringThatSetsThem_Wins(string settings, int maxAutoPrepare, bool noReset)
+    {
+        await using var store = new PostgresSweepStore($"{ConnectionString};{settings}");
+
+        Assert.Equal((maxAutoPrepare, noReset), (store.Settings.MaxAutoPrepare, store.Settings.NoResetOnClose));
+        await store.CreateSweepAsync(StoreTestData.Sweep("alpha"), Ct);
+        Assert.Equal(["alpha"], (await store.ListSweepsAsync(Ct)).Select(s => s.SweepId));
     }
 
     [Fact]
