@@ -81,9 +81,16 @@ public static class OrchestrationBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"1 trial: {baseline:F2} s (CLI start and connect, study)"));
             foreach (var n in sizes)
             {
+                // Where the time goes: CPU of the database server's processes and of the silo over the sweep.
+                var serverBefore = postgres.ServerCpuMs();
+                silo.Refresh();
+                var siloBefore = silo.TotalProcessorTime.TotalMilliseconds;
                 var wall = SubmitCluster(cli, work, cs, n);
+                silo.Refresh();
+                var siloCpu = silo.TotalProcessorTime.TotalMilliseconds - siloBefore;
+                var serverCpu = postgres.ServerCpuMs() - serverBefore;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{n,6} trials: {wall,7:F1} s wall, {(wall - baseline) / n * 1000,6:F2} ms per trial, {n / (wall - baseline),6:F0} trials/s"));
+                    $"{n,6} trials: {wall,7:F1} s wall, {(wall - baseline) / n * 1000,6:F2} ms per trial, {n / (wall - baseline),6:F0} trials/s; CPU a trial: silo {siloCpu / n:F2} ms, database server {serverCpu / n:F2} ms"));
             }
             Console.WriteLine($"load at end {SearchBenchmark.Load()}");
         }
