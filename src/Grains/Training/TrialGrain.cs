@@ -301,7 +301,7 @@ public sealed class TrialGrain(
         // One checkpoint in flight at most: the next one waits until the previous one is durable (or given up on).
         using var inFlight = new SemaphoreSlim(1, 1);
         var checkpoints = Channel.CreateUnbounded<(int Step, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = Task.Run(() => WriteCheckpointsAsync(spec.TrialId, checkpoints.Reader, inFlight));
+        var writer = Task.Run(() => WriteCheckpointsAsync(spec.TrialId, spec.Training.Steps, checkpoints.Reader, inFlight));
         var callbacks = new TrainingCallbacks
         {
             Progress = p => _latest = p,
@@ -442,7 +442,12 @@ public sealed class TrialGrain(
         }
     }
 
-    private async Task WriteCheckpointsAsync(string trialId, ChannelReader<(int Step, byte[] Data)> reader, SemaphoreSlim inFlight)
+    /// <summary>
+    /// Stores the checkpoints training raises, one at a time, and after each the trial's status at that step, so
+    /// readers of the store see where it resumes. Not after the one at <paramref name="lastStep"/>: the trial's
+    /// result is written next and says so itself (or, if it cannot be, the lease goes back with the step).
+    /// </summary>
+    private async Task WriteCheckpointsAsync(string trialId, int lastStep, ChannelReader<(int Step, byte[] Data)> reader, SemaphoreSlim inFlight)
     {
         await foreach (var (step, bytes) in reader.ReadAllAsync())
         {
@@ -453,7 +458,7 @@ public sealed class TrialGrain(
             {
                 await store.SaveCheckpointAsync(trialId, step, bytes);
                 _persistedStep = Math.Max(_persistedStep, step);
-                if (_stop != StopReason.Superseded)
+                if (_stop != StopReason.Superseded && step < lastStep)
                 {
                     // Readers of the store ('sweep trials' from another shell, any cluster client) see where it resumes.
                     await store.SetTrialStatusAsync(trialId, TrialStatus.Running, step);

@@ -18,8 +18,11 @@ public sealed class FaultyStore(ISweepStore inner, StoreFaults faults) : ISweepS
     public Task<IReadOnlyList<SweepDefinition>> ListSweepsAsync(CancellationToken cancellationToken = default) =>
         Call(nameof(ListSweepsAsync), () => inner.ListSweepsAsync(cancellationToken));
 
-    public Task SetTrialStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken = default) =>
-        Call(nameof(SetTrialStatusAsync), () => inner.SetTrialStatusAsync(trialId, status, steps, cancellationToken));
+    public Task SetTrialStatusAsync(string trialId, TrialStatus status, int steps, CancellationToken cancellationToken = default)
+    {
+        faults.StatusWrites.Enqueue((trialId, status, steps));
+        return Call(nameof(SetTrialStatusAsync), () => inner.SetTrialStatusAsync(trialId, status, steps, cancellationToken));
+    }
 
     public Task<IReadOnlyDictionary<string, (TrialStatus Status, int Steps)>> GetTrialStatusesAsync(string sweepId, CancellationToken cancellationToken = default) =>
         Call(nameof(GetTrialStatusesAsync), () => inner.GetTrialStatusesAsync(sweepId, cancellationToken));

@@ -14,6 +14,9 @@ public sealed class StoreFaults
     private DateTime? _outageEnds;
     private int _injected;
 
+    /// <summary>Every trial status the silos asked the store to record, in the order asked (failed calls included).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string TrialId, Sweep.Grains.Lifecycle.TrialStatus Status, int Steps)> StatusWrites { get; } = new();
+
     /// <summary>Calls that failed because of this plan.</summary>
     public int Injected => Volatile.Read(ref _injected);
 

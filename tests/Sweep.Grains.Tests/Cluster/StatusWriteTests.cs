@@ -1,0 +1,31 @@
+using Sweep.Grains.Contracts;
+using Sweep.Grains.Lifecycle;
+using Sweep.Grains.Tests.Support;
+
+namespace Sweep.Grains.Tests.Cluster;
+
+/// <summary>What a trial writes to the store about its status as it runs.</summary>
+public sealed class StatusWriteTests
+{
+    [Fact]
+    public async Task ATrialRecordsItsStepAfterEachCheckpointButTheLast_WhichItsResultRecords()
+    {
+        var faults = new StoreFaults();
+        await using var cluster = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 1, faults: faults);
+        var sweep = TestSweeps.Create("status-writes", 1, TestSweeps.Settings(300, checkpointEvery: 100));
+        var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(60), "the sweep finishes");
+
+        foreach (var spec in sweep.Trials)
+        {
+            // Running at the lease (step 0), then after the checkpoints at 100 and 200; the one at 300 is the last,
+            // and the result that follows it sets the status and steps.
+            Assert.Equal([(TrialStatus.Running, 0), (TrialStatus.Running, 100), (TrialStatus.Running, 200)],
+                faults.StatusWrites.Where(w => w.TrialId == spec.TrialId).Select(w => (w.Status, w.Steps)));
+            await StraightRun.AssertStoredResultIsBitForBitAsync(cluster, spec);
+        }
+        Assert.All(await coordinator.GetTrialsAsync(), t => Assert.Equal((TrialStatus.Completed, 300), (t.Status, t.Step)));
+    }
+}
