@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Collections.Immutable;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
