@@ -13,7 +13,8 @@ using Sweep.Model.Training;
 namespace Sweep.Bench;
 
 /// <summary>
-/// What checkpoints cost a trial at the default interval, per preset and shape: training time per interval (one
+/// What checkpoints cost a trial at the default interval (<see cref="CheckpointInterval.Default"/>, the grid's
+/// <c>"auto"</c>), and at the former default of every 500 steps, per preset and shape: training time per interval (one
 /// thread, the trial's batch, thread CPU time of <see cref="TrainingSession.Run"/>), the time to create the bytes on
 /// the training thread (<see cref="TrainingSession.CreateCheckpoint"/>, thread CPU), and wall time of
 /// <see cref="ISweepStore.SaveCheckpointAsync"/> and <see cref="ISweepStore.LoadCheckpointAsync"/> on each backend
@@ -22,11 +23,14 @@ namespace Sweep.Bench;
 /// PostgreSQL, in the server's processes) / training: what the write takes from trainers when every core trains,
 /// the write running beside them; "thread share" is create / training: what the training thread itself pays when the
 /// write runs on another thread (as TrialGrain does) and finishes within the interval. Training per interval is
-/// its 500 steps and its 5 dev evaluations of 5 000 images. "unchanged" is the share of 4-byte words equal in a
+/// its steps and its dev evaluations of 5 000 images, one every 100 steps; "share 500" is "share" for an interval of
+/// 500 steps. "unchanged" is the share of 4-byte words equal in a
 /// checkpoint 4 steps later: what writing only the changed data could skip.
 /// </summary>
 internal static class CheckpointBenchmark
 {
+    private const int Classes = 10;
+
     private static readonly TrainingOptions Defaults = new();
 
     public static async Task<int> RunAsync(string backend, int repeats, double seconds)
@@ -40,14 +44,15 @@ internal static class CheckpointBenchmark
         ImageShape[] shapes = [new(3, 32, 32), new(1, 28, 28)];
         var cases = shapes.SelectMany(shape => presets.Select(p => (p.Arch, p.Filters, Shape: shape))).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"batch {Defaults.BatchSize}, checkpoint every {Defaults.CheckpointEvery} steps, one thread; training and create: {CpuClock.Kind}; save and load: wall time, median (min–max) of {repeats}"));
+            $"batch {Defaults.BatchSize}, a checkpoint every 'every' steps (the default, \"auto\"), one thread; training and create: {CpuClock.Kind}; save and load: wall time, median (min–max) of {repeats}"));
 
-        var measured = new List<(string Name, ImageShape Shape, double StepMs, double IntervalMs, double CreateMs, double Unchanged, byte[] Bytes)>();
+        var measured = new List<(string Name, ImageShape Shape, int Every, double StepMs, double EvaluationMs, double CreateMs, double Unchanged, byte[] Bytes)>();
         foreach (var (arch, filters, shape) in cases)
         {
             var name = filters == 0 ? arch : $"{arch}({filters})";
-            var (stepMs, intervalMs, createMs, unchanged, bytes) = Train(arch, filters, shape, seconds, repeats);
-            measured.Add((name, shape, stepMs, intervalMs, createMs, unchanged, bytes));
+            var every = CheckpointInterval.Default(ArchitectureSpec.Parse(arch, filters == 0 ? null : filters), shape, Classes, Defaults.BatchSize);
+            var (stepMs, evaluationMs, createMs, unchanged, bytes) = Train(arch, filters, shape, seconds, repeats);
+            measured.Add((name, shape, every, stepMs, evaluationMs, createMs, unchanged, bytes));
         }
 
         var backends = backend == "both" ? new[] { "local", "postgres" } : [backend];
@@ -72,10 +77,11 @@ internal static class CheckpointBenchmark
                 var sweep = await store.CreateSweepAsync(Sweep(measured.Count));
                 Console.WriteLine();
                 Console.WriteLine($"backend {kind}{(kind == "local" ? $" ({root})" : "")}");
-                Console.WriteLine($"{"preset",-8} {"shape",-8} {"MiB",6} {"step ms",8} {"interval s",10} {"create ms",9} {"save ms",20} {"save cpu",8} {"load ms",20} {"share",7} {"cpu share",9} {"thread share",12} {"unchanged",10}");
+                Console.WriteLine($"{"preset",-8} {"shape",-8} {"MiB",6} {"step ms",8} {"every",6} {"interval s",10} {"create ms",9} {"save ms",20} {"save cpu",8} {"load ms",20} {"share",7} {"cpu share",9} {"thread share",12} {"share 500",9} {"unchanged",10}");
                 for (var i = 0; i < measured.Count; i++)
                 {
-                    var (name, shape, stepMs, intervalMs, createMs, unchanged, bytes) = measured[i];
+                    var (name, shape, every, stepMs, evaluationMs, createMs, unchanged, bytes) = measured[i];
+                    var intervalMs = IntervalMs(every, stepMs, evaluationMs);
                     var trial = sweep.Trials[i].TrialId;
                     var saves = new List<double>();
                     var loads = new List<double>();
@@ -84,13 +90,13 @@ internal static class CheckpointBenchmark
                     {
                         var cpuBefore = ProcessCpuMs() + (server?.ServerCpuMs() ?? 0);
                         var watch = Stopwatch.StartNew();
-                        await store.SaveCheckpointAsync(trial, (r + 1) * Defaults.CheckpointEvery, bytes);
+                        await store.SaveCheckpointAsync(trial, (r + 1) * every, bytes);
                         saves.Add(watch.Elapsed.TotalMilliseconds);
                         saveCpuMs += ProcessCpuMs() + (server?.ServerCpuMs() ?? 0) - cpuBefore;
                         watch.Restart();
                         var loaded = await store.LoadCheckpointAsync(trial) ?? throw new InvalidOperationException($"{name}: the checkpoint just saved does not load.");
                         loads.Add(watch.Elapsed.TotalMilliseconds);
-                        if (loaded.Step != (r + 1) * Defaults.CheckpointEvery || !loaded.Data.AsSpan().SequenceEqual(bytes))
+                        if (loaded.Step != (r + 1) * every || !loaded.Data.AsSpan().SequenceEqual(bytes))
                         {
                             throw new InvalidOperationException($"{name}: the checkpoint loaded differs from the one saved.");
                         }
@@ -99,8 +105,9 @@ internal static class CheckpointBenchmark
                     var share = (createMs + Median(saves)) / intervalMs;
                     var cpuShare = (createMs + saveCpuMs) / intervalMs;
                     var threadShare = createMs / intervalMs;
+                    var share500 = (createMs + Median(saves)) / IntervalMs(500, stepMs, evaluationMs);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{name,-8} {shape,-8} {bytes.Length / 1048576.0,6:F2} {stepMs,8:F2} {intervalMs / 1000,10:F1} {createMs,9:F1} {Spread(saves),20} {saveCpuMs,8:F0} {Spread(loads),20} {share * 100,6:F2}% {cpuShare * 100,8:F2}% {threadShare * 100,11:F2}% {unchanged * 100,9:F2}%"));
+                        $"{name,-8} {shape,-8} {bytes.Length / 1048576.0,6:F2} {stepMs,8:F2} {every,6} {intervalMs / 1000,10:F1} {createMs,9:F1} {Spread(saves),20} {saveCpuMs,8:F0} {Spread(loads),20} {share * 100,6:F2}% {cpuShare * 100,8:F2}% {threadShare * 100,11:F2}% {share500 * 100,8:F2}% {unchanged * 100,9:F2}%"));
                 }
             }
             finally
@@ -122,13 +129,16 @@ internal static class CheckpointBenchmark
         return 0;
     }
 
+    /// <summary>Milliseconds of an interval of <paramref name="steps"/> steps with a dev evaluation every 100.</summary>
+    private static double IntervalMs(int steps, double stepMs, double evaluationMs) => steps * stepMs + steps / Defaults.EvalEvery * evaluationMs;
+
     /// <summary>
-    /// Milliseconds of one default interval of training (its steps and its dev evaluations of the default dev split,
-    /// thread CPU), of creating a checkpoint, and the checkpoint bytes a trial writes: after a few steps (weights and
-    /// both ADAM moments non-zero) and on a dev evaluation step, as the default interval (500, a multiple of the
+    /// Milliseconds of one training step and of one dev evaluation of the default dev split (thread CPU), of
+    /// creating a checkpoint, and the checkpoint bytes a trial writes: after a few steps (weights and both ADAM
+    /// moments non-zero) and on a dev evaluation step, as the default interval (a multiple of 500, so of the
     /// evaluation interval 100) always is.
     /// </summary>
-    private static (double StepMs, double IntervalMs, double CreateMs, double Unchanged, byte[] Bytes) Train(string arch, int filters, ImageShape shape, double seconds, int repeats)
+    private static (double StepMs, double EvaluationMs, double CreateMs, double Unchanged, byte[] Bytes) Train(string arch, int filters, ImageShape shape, double seconds, int repeats)
     {
         var data = RandomData(shape, Defaults.DevSize + 1024, 7);
         var spec = ArchitectureSpec.Parse(arch, filters == 0 ? null : filters);
@@ -149,7 +159,6 @@ internal static class CheckpointBenchmark
         var begin = CpuClock.Now();
         session.Run(null, CancellationToken.None, stopAt: EvalEvery);
         var evaluationMs = Math.Max(0, (CpuClock.Now() - begin) * 1000 - stepMs);
-        var intervalMs = Defaults.CheckpointEvery * stepMs + Defaults.CheckpointEvery / Defaults.EvalEvery * evaluationMs;
         var creates = new List<double>();
         byte[] bytes = [];
         for (var r = 0; r < repeats; r++)
@@ -168,7 +177,7 @@ internal static class CheckpointBenchmark
         {
             unchanged += later[i] == earlier[i] ? 1 : 0;
         }
-        return (stepMs, intervalMs, Median(creates), unchanged / (double)Math.Max(1, later.Length), bytes);
+        return (stepMs, evaluationMs, Median(creates), unchanged / (double)Math.Max(1, later.Length), bytes);
     }
 
     private static DatasetPair RandomData(ImageShape shape, int count, int seed)
@@ -181,7 +190,7 @@ internal static class CheckpointBenchmark
             {
                 images[i] = (float)random.NextDouble();
             }
-            return new Dataset(name, shape, 10, images, [.. Enumerable.Range(0, n).Select(_ => random.Next(10))]);
+            return new Dataset(name, shape, Classes, images, [.. Enumerable.Range(0, n).Select(_ => random.Next(Classes))]);
         }
         return new DatasetPair(Make("train", count), Make("test", 64));
     }

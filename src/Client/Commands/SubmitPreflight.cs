@@ -51,7 +51,7 @@ internal static class SubmitPreflight
     /// <summary>A sweep whose trials have all finished trains nothing more, so it needs no data.</summary>
     private static async Task<bool> IsFinishedAsync(SweepDefinition sweep, ISweepStore store, CancellationToken cancellationToken)
     {
-        if (await store.GetSweepAsync(sweep.SweepId, cancellationToken) is not { } existing || existing.GridHash != sweep.GridHash)
+        if (await store.GetSweepAsync(sweep.SweepId, cancellationToken) is not { } existing || !sweep.HasGridOf(existing))
         {
             return false;
         }

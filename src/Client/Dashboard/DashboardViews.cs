@@ -108,16 +108,7 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
         var node = new JsonObject
         {
             ["trial"] = JsonSerializer.SerializeToNode(row, ViewJson.Options),
-            ["config"] = JsonSerializer.SerializeToNode(new
-            {
-                dataset = spec.Dataset,
-                spec.Architecture,
-                spec.ArchitectureText,
-                spec.Filters,
-                spec.LearningRate,
-                spec.Seed,
-                spec.Training,
-            }, ViewJson.Options),
+            ["config"] = Config(spec),
             ["train"] = JsonSerializer.SerializeToNode(result?.Train, ViewJson.Options),
             ["dev"] = JsonSerializer.SerializeToNode(result?.Dev, ViewJson.Options),
             ["test"] = JsonSerializer.SerializeToNode(result?.Test, ViewJson.Options),
@@ -130,6 +121,26 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
             ["error"] = result?.Error,
         };
         return node;
+    }
+
+    /// <summary>The trial's configuration; <c>training.checkpointEvery</c> is a step count, or "auto" as in the grid.</summary>
+    private static JsonNode Config(TrialSpec spec)
+    {
+        var config = JsonSerializer.SerializeToNode(new
+        {
+            dataset = spec.Dataset,
+            spec.Architecture,
+            spec.ArchitectureText,
+            spec.Filters,
+            spec.LearningRate,
+            spec.Seed,
+            spec.Training,
+        }, ViewJson.Options)!;
+        if (spec.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+        {
+            config["training"]!["checkpointEvery"] = TrainingSettings.AutoCheckpointEveryKeyword;
+        }
+        return config;
     }
 
     /// <summary>

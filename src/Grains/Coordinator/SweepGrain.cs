@@ -64,7 +64,7 @@ public sealed class SweepGrain(
         {
             throw new ArgumentException($"Sweep '{sweep.SweepId}' was sent to coordinator '{this.GetPrimaryKeyString()}'.", nameof(sweep));
         }
-        if (_sweep is not null && _sweep.GridHash != sweep.GridHash)
+        if (_sweep is not null && !sweep.HasGridOf(_sweep))
         {
             return Conflict(sweep.SweepId);
         }

@@ -15,7 +15,21 @@ namespace Sweep.Grains.Grid;
 /// </summary>
 internal static class GridCanonicalForm
 {
-    public static string Write(GridSpec grid)
+    public static string Write(GridSpec grid) => Write(grid, autoCheckpointsAs: null);
+
+    /// <summary>
+    /// The canonical JSON this grid had before <c>checkpointEvery</c> could be <c>"auto"</c>, when its default
+    /// was 500: null when no training block of the grid is <c>"auto"</c>. A sweep stored under that hash is the
+    /// same sweep (where the checkpoints fall never changes a result), so resubmitting an unchanged grid after
+    /// an upgrade resumes it instead of conflicting with it.
+    /// </summary>
+    public static string? WriteBeforeAutoCheckpoints(GridSpec grid) =>
+        grid.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery
+        || grid.Datasets.Any(d => d.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+            ? Write(grid, autoCheckpointsAs: 500)
+            : null;
+
+    private static string Write(GridSpec grid, int? autoCheckpointsAs)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -25,7 +39,7 @@ internal static class GridCanonicalForm
             json.WriteStartArray("datasets");
             foreach (var dataset in grid.Datasets)
             {
-                WriteDataset(json, dataset, grid.Training);
+                WriteDataset(json, dataset, grid.Training, autoCheckpointsAs);
             }
 
             json.WriteEndArray();
@@ -66,7 +80,7 @@ internal static class GridCanonicalForm
 
             WriteNumbers(json, "seeds", grid.Seeds, (w, s) => w.WriteNumberValue(s));
             json.WritePropertyName("training");
-            WriteTraining(json, grid.Training);
+            WriteTraining(json, grid.Training, autoCheckpointsAs);
             json.WriteStartObject("studies");
             WritePair(json, "denseVsConv", grid.Studies.DenseVsConv);
             json.WriteBoolean("filters", grid.Studies.Filters);
@@ -90,7 +104,7 @@ internal static class GridCanonicalForm
     public static string Hash(string canonicalJson) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
 
-    private static void WriteDataset(Utf8JsonWriter json, GridDataset dataset, TrainingSettings gridTraining)
+    private static void WriteDataset(Utf8JsonWriter json, GridDataset dataset, TrainingSettings gridTraining, int? autoCheckpointsAs)
     {
         var reference = dataset.Ref;
         json.WriteStartObject();
@@ -116,13 +130,13 @@ internal static class GridCanonicalForm
         if (dataset.Training != gridTraining)
         {
             json.WritePropertyName("training");
-            WriteTraining(json, dataset.Training);
+            WriteTraining(json, dataset.Training, autoCheckpointsAs);
         }
 
         json.WriteEndObject();
     }
 
-    private static void WriteTraining(Utf8JsonWriter json, TrainingSettings training)
+    private static void WriteTraining(Utf8JsonWriter json, TrainingSettings training, int? autoCheckpointsAs)
     {
         json.WriteStartObject();
         json.WriteNumber("batchSize", training.BatchSize);
@@ -141,7 +155,22 @@ internal static class GridCanonicalForm
             json.WriteEndObject();
         }
 
-        json.WriteNumber("checkpointEvery", training.CheckpointEvery);
+        if (training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+        {
+            if (autoCheckpointsAs is { } steps)
+            {
+                json.WriteNumber("checkpointEvery", steps);
+            }
+            else
+            {
+                json.WriteString("checkpointEvery", GridNames.AutoCheckpoints);
+            }
+        }
+        else
+        {
+            json.WriteNumber("checkpointEvery", training.CheckpointEvery);
+        }
+
         json.WriteString("activation", training.Activation == Activation.Elu ? "elu" : "relu");
         json.WriteString("optimizer", training.Optimizer == OptimizerKind.Sgd ? "sgd" : "adam");
         json.WriteNumber("threads", training.Threads);

@@ -58,7 +58,10 @@ public static class GridCompiler
                 canonical,
                 grid.Search.IsRandom ? RandomConfigurations.Trials(grid) : GridExpansion.Trials(grid),
                 grid.Studies,
-                DateTimeOffset.UtcNow);
+                DateTimeOffset.UtcNow)
+            {
+                GridHashBeforeAutoCheckpoints = GridCanonicalForm.WriteBeforeAutoCheckpoints(grid) is { } before ? GridCanonicalForm.Hash(before) : null,
+            };
         }
     }
 

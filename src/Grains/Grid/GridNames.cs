@@ -39,6 +39,9 @@ internal static partial class GridNames
 
     public static readonly IReadOnlyList<string> Optimizers = ["adam", "sgd"];
 
+    /// <summary><c>checkpointEvery</c>'s default, a keyword: sized to the network.</summary>
+    public const string AutoCheckpoints = Sweep.Grains.Contracts.TrainingSettings.AutoCheckpointEveryKeyword;
+
     /// <summary>Names become parts of trial ids and file names, so only these characters are allowed.</summary>
     public static bool IsValidName(string name) => name.Length <= GridLimits.MaxNameLength && NamePattern().IsMatch(name);
 

@@ -28,7 +28,9 @@ internal sealed partial class GridReader
             DevSize = OptionalInt(fields, "devSize", path, 0, int.MaxValue, baseline.DevSize),
             Patience = patience,
             MinDelta = minDelta,
-            CheckpointEvery = OptionalInt(fields, "checkpointEvery", path, 0, int.MaxValue, baseline.CheckpointEvery),
+            CheckpointEvery = fields.TryGetValue("checkpointEvery", out var checkpointEvery)
+                ? ReadCheckpointEvery(checkpointEvery, path + ".checkpointEvery") ?? baseline.CheckpointEvery
+                : baseline.CheckpointEvery,
             Activation = fields.TryGetValue("activation", out var activation)
                 && ReadKeyword(activation, path + ".activation", "activation", GridNames.Activations) is { } a
                 ? (a == "elu" ? Activation.Elu : Activation.Relu)
@@ -45,6 +47,23 @@ internal sealed partial class GridReader
         }
 
         return settings;
+    }
+
+    /// <summary>Steps between checkpoints, 0 (only at the end), or <c>"auto"</c> (sized to the network).</summary>
+    private int? ReadCheckpointEvery(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.String && element.GetString() == GridNames.AutoCheckpoints)
+        {
+            return TrainingSettings.AutoCheckpointEvery;
+        }
+
+        if (element.ValueKind == JsonValueKind.Number)
+        {
+            return ReadInt(element, path, 0, int.MaxValue);
+        }
+
+        Error(path, $"expected \"{GridNames.AutoCheckpoints}\" (every {CheckpointInterval.Minimum} steps or more, sized to the network) or a whole number of steps, 0 or more (0 = only at the end); found {Found(element)}");
+        return null;
     }
 
     /// <summary><c>false</c> (off) or <c>{ "patience": n ≥ 1, "minDelta": d in [0, 1] }</c>.</summary>

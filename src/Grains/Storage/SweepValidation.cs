@@ -33,7 +33,7 @@ internal static class SweepValidation
 
     /// <summary>The stored sweep if it has the submitted grid; otherwise a <see cref="SweepConflictException"/>.</summary>
     public static SweepDefinition SameOrConflict(SweepDefinition stored, SweepDefinition submitted) =>
-        stored.GridHash == submitted.GridHash
+        submitted.HasGridOf(stored)
             ? stored
             : throw new SweepConflictException(
                 $"Sweep '{submitted.SweepId}' already exists with a different grid (stored grid hash {stored.GridHash}, submitted {submitted.GridHash}). " +

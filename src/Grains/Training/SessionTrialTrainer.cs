@@ -18,12 +18,16 @@ public sealed class SessionTrialTrainer : ITrialTrainer
     /// <summary>Unlike training, this cannot start over: a checkpoint the engine refuses is a <see cref="CheckpointException"/>.</summary>
     public TrainingResult Conclude(TrialSpec spec, DatasetPair data, byte[] checkpoint) => TrainingSession.Resume(checkpoint, data).Conclude();
 
-    private static TrainingSession Open(TrialSpec spec, DatasetPair data, byte[]? checkpoint) =>
-        (checkpoint is null ? null : TryResume(checkpoint, data))
-            ?? TrainingSession.Create(
-                ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null),
-                spec.Training.ToOptions(spec.LearningRate, spec.Seed),
-                data);
+    private static TrainingSession Open(TrialSpec spec, DatasetPair data, byte[]? checkpoint)
+    {
+        if (checkpoint is not null && TryResume(checkpoint, data) is { } resumed)
+        {
+            return resumed;
+        }
+        var architecture = ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null);
+        var options = spec.Training.ToOptions(spec.LearningRate, spec.Seed, architecture, data.Train.Shape, data.Train.Classes);
+        return TrainingSession.Create(architecture, options, data);
+    }
 
     /// <summary>
     /// A checkpoint the engine refuses (say, from an older format) costs a restart from step 0, never the trial:

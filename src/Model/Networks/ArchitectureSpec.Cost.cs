@@ -28,4 +28,8 @@ public sealed partial class ArchitectureSpec
         }
         return (forward, train);
     }
+
+    /// <summary>Weights and biases of the network on <paramref name="input"/>. A checkpoint holds three floats for
+    /// each: the parameter and the optimiser's two moments.</summary>
+    public long ParameterCount(ImageShape input, int classes) => Resolve(input, classes).Sum(l => l.Parameters);
 }

@@ -59,7 +59,7 @@ public sealed class QuickstartStudyTests
     {
         var data = DatasetLoader.Load(spec.Dataset.ToSource(), Path.GetTempPath());
         var architecture = TrialArchitecture.Parse(spec);
-        var result = TrainingSession.Create(architecture, spec.Training.ToOptions(spec.LearningRate, spec.Seed), data)
+        var result = TrainingSession.Create(architecture, spec.Training.ToOptions(spec.LearningRate, spec.Seed, architecture, data.Train.Shape, data.Train.Classes), data)
             .Run(null, TestContext.Current.CancellationToken);
         Assert.Equal(TrialOutcome.Completed, result.Outcome);
         var row = new LeaderboardRow(spec.TrialId, spec.SweepId, spec.Dataset.Name, spec.Architecture, spec.Filters, spec.LearningRate,

@@ -1,4 +1,5 @@
 using Sweep.Model.Training;
+using Sweep.Grains.Contracts;
 using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
@@ -37,5 +38,23 @@ public sealed class SessionTrialTrainerTests
         Assert.Equal(middle.Step, startedAt);
         Assert.Equal(full.Curve, resumed.Curve);
         Assert.Equal(full.TestPredictions!.Probabilities, resumed.TestPredictions!.Probabilities);
+    }
+
+    [Fact]
+    public void AutoCheckpoints_FallEveryDefaultIntervalOfTheNetwork_AndAtTheEnd()
+    {
+        var settings = TestSweeps.Settings(steps: 1, checkpointEvery: TrainingSettings.AutoCheckpointEvery);
+        var probe = TestSweeps.Create("trainer", seeds: 1, settings).Trials[0];
+        var data = Sweep.Model.Data.DatasetLoader.Load(probe.Dataset.ToSource(), Path.GetTempPath());
+        var interval = CheckpointInterval.Default(
+            Sweep.Model.Networks.ArchitectureSpec.Parse(probe.ArchitectureText), data.Train.Shape, data.Train.Classes, settings.BatchSize);
+        var spec = TestSweeps.Create("trainer", seeds: 1, settings with { Steps = interval + 5 }).Trials[0];
+        var steps = new List<int>();
+
+        new SessionTrialTrainer().Train(spec, data, null, null, _ => { }, new TrainingCallbacks { Checkpoint = (s, _) => steps.Add(s) }, TestContext.Current.CancellationToken);
+
+        // A dense network holds much state beside its compute: it checkpoints less often than every 500 steps.
+        Assert.True(interval > CheckpointInterval.Minimum, $"interval {interval}");
+        Assert.Equal([interval, interval + 5], steps);
     }
 }

@@ -76,6 +76,24 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AGridStoredBeforeAutoCheckpoints_ResubmittedWithAuto_IsTheSameSweep()
+    {
+        var former = TestSweeps.Create("former", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 500));
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(former.SweepId);
+        await coordinator.SubmitAsync(former);
+        await WaitFinishedAsync(coordinator);
+        var auto = TestSweeps.Create("former", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: TrainingSettings.AutoCheckpointEvery), gridVersion: "auto")
+            with { GridHashBeforeAutoCheckpoints = former.GridHash };
+
+        var outcome = await coordinator.SubmitAsync(auto);
+
+        Assert.Null(outcome.Error);
+        Assert.True(outcome.AlreadyExisted);
+        Assert.Equal(former.Trials.Length, outcome.Finished);
+        Assert.Equal(former.GridHash, (await Cluster.Store.GetSweepAsync("former", TestContext.Current.CancellationToken))!.GridHash);
+    }
+
+    [Fact]
     public async Task SameNameWithADifferentGrid_IsRefusedWithAClearError()
     {
         var first = TestSweeps.Create("conflict", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 10));

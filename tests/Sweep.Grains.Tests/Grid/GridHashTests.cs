@@ -53,11 +53,31 @@ public sealed class GridHashTests
                            { "name": "shapes", "synthetic": "shapes", "trainSize": {{shapes.TrainSize}}, "testSize": {{shapes.TestSize}}, "imageSize": {{shapes.ImageSize}}, "seed": 1 }],
               "architectures": ["dnn", "cnn", "cnn2"],
               "training": { "batchSize": 128, "steps": 2000, "evalEvery": 100, "devSize": 5000, "earlyStopping": false,
-                            "checkpointEvery": 500, "activation": "relu", "optimizer": "adam", "threads": 1 },
+                            "checkpointEvery": "auto", "activation": "relu", "optimizer": "adam", "threads": 1 },
               "studies": { "denseVsConv": ["dnn", "cnn"], "filters": false, "extraConvLayer": ["cnn", "cnn2"] } }
             """;
 
         Assert.Equal(Compile(minimal).GridHash, Compile(spelledOut).GridHash);
+    }
+
+    [Fact]
+    public void AutoCheckpoints_AlsoCarryTheHashOfTheFormerDefault500()
+    {
+        const string omitted = """{ "name": "d", "datasets": ["mnist"], "architectures": ["dnn"] }""";
+        const string former = """{ "name": "d", "datasets": ["mnist"], "architectures": ["dnn"], "training": { "checkpointEvery": 500 } }""";
+        const string overridden = """{ "name": "d", "datasets": [{ "name": "mnist", "training": { "steps": 10 } }], "architectures": ["dnn"], "training": { "checkpointEvery": 500 } }""";
+
+        var auto = Compile(omitted);
+        var explicitly = Compile(former);
+
+        Assert.Contains("\"checkpointEvery\":\"auto\"", auto.GridJson, StringComparison.Ordinal);
+        Assert.NotEqual(explicitly.GridHash, auto.GridHash);
+        Assert.Equal(explicitly.GridHash, auto.GridHashBeforeAutoCheckpoints);
+        Assert.True(auto.HasGridOf(explicitly));
+        Assert.False(explicitly.HasGridOf(auto));
+        Assert.Null(explicitly.GridHashBeforeAutoCheckpoints);
+        // A dataset's own training block inherits the grid's interval: no "auto" left, so no former hash.
+        Assert.Null(Compile(overridden).GridHashBeforeAutoCheckpoints);
     }
 
     [Theory]

@@ -19,6 +19,7 @@ public sealed class GridValidationTests
     [InlineData("\"training\": { \"devSize\": -1 }", "$.training.devSize", "0 or more")]
     [InlineData("\"training\": { \"evalEvery\": 0 }", "$.training.evalEvery", "1 or more")]
     [InlineData("\"training\": { \"checkpointEvery\": -5 }", "$.training.checkpointEvery", "0 or more")]
+    [InlineData("\"training\": { \"checkpointEvery\": \"often\" }", "$.training.checkpointEvery", "expected \"auto\" (every 500 steps or more, sized to the network) or a whole number of steps")]
     [InlineData("\"training\": { \"threads\": 257 }", "$.training.threads", "from 1 to 256")]
     [InlineData("\"training\": { \"activation\": \"tanh\" }", "$.training.activation", "\"relu\" or \"elu\"")]
     [InlineData("\"training\": { \"activation\": \"Relu\" }", "$.training.activation", "did you mean 'relu'?")]

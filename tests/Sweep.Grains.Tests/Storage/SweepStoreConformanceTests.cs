@@ -43,6 +43,19 @@ public abstract partial class SweepStoreConformanceTests : FreshStoreTests
     }
 
     [Fact]
+    public async Task CreateSweep_GridStoredBeforeAutoCheckpoints_ReturnsTheStoredDefinition()
+    {
+        var stored = await Store.CreateSweepAsync(StoreTestData.Sweep("alpha", gridHash: "hash-500"), Ct);
+
+        var again = await Store.CreateSweepAsync(StoreTestData.Sweep("alpha", gridHash: "hash-auto") with { GridHashBeforeAutoCheckpoints = "hash-500" }, Ct);
+        var other = StoreTestData.Sweep("alpha", gridHash: "hash-auto") with { GridHashBeforeAutoCheckpoints = "hash-400" };
+
+        Assert.Equal("hash-500", again.GridHash);
+        Assert.Equal(stored.Trials, again.Trials);
+        await Assert.ThrowsAsync<SweepConflictException>(() => Store.CreateSweepAsync(other, Ct));
+    }
+
+    [Fact]
     public async Task CreateSweep_DifferentGridUnderSameName_ThrowsConflict()
     {
         await Store.CreateSweepAsync(StoreTestData.Sweep("alpha", gridHash: "hash-a"), Ct);
