@@ -20,7 +20,7 @@ public sealed record TrainingSettings
     [Id(3)] public int DevSize { get; init; } = 5000;
     [Id(4)] public int Patience { get; init; }
     [Id(5)] public double MinDelta { get; init; } = 1e-3;
-    /// <summary>Steps between checkpoints; 0 = only at the end; <see cref="AutoCheckpointEvery"/> (the default) =
+    /// <summary>Steps between checkpoints; 0 = none while training; <see cref="AutoCheckpointEvery"/> (the default) =
     /// sized to the network (<see cref="CheckpointInterval.Default"/>).</summary>
     [Id(6)] public int CheckpointEvery { get; init; } = AutoCheckpointEvery;
     [Id(7)] public Activation Activation { get; init; } = Activation.Relu;

@@ -49,7 +49,7 @@ internal sealed partial class GridReader
         return settings;
     }
 
-    /// <summary>Steps between checkpoints, 0 (only at the end), or <c>"auto"</c> (sized to the network).</summary>
+    /// <summary>Steps between checkpoints, 0 (none while training), or <c>"auto"</c> (sized to the network).</summary>
     private int? ReadCheckpointEvery(JsonElement element, string path)
     {
         if (element.ValueKind == JsonValueKind.String && element.GetString() == GridNames.AutoCheckpoints)
@@ -62,7 +62,7 @@ internal sealed partial class GridReader
             return ReadInt(element, path, 0, int.MaxValue);
         }
 
-        Error(path, $"expected \"{GridNames.AutoCheckpoints}\" (every {CheckpointInterval.Minimum} steps or more, sized to the network) or a whole number of steps, 0 or more (0 = only at the end); found {Found(element)}");
+        Error(path, $"expected \"{GridNames.AutoCheckpoints}\" (every {CheckpointInterval.Minimum} steps or more, sized to the network) or a whole number of steps, 0 or more (0 = none while training); found {Found(element)}");
         return null;
     }
 

@@ -50,6 +50,7 @@ public sealed class TrialGrain(
     private volatile TrainingProgress? _latest;
     private volatile int _startStep = -1;
     private volatile int _persistedStep;
+    private CheckpointBytes? _unstoredLast;
     private bool _startReported;
     private IGrainTimer? _timer;
     private TrialLease? _lease;
@@ -78,6 +79,7 @@ public sealed class TrialGrain(
         _latest = null;
         _startStep = -1;
         _persistedStep = lease.Steps;
+        _unstoredLast = null;
         _startReported = false;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _timer = this.RegisterGrainTimer(ReportProgressAsync, new GrainTimerCreationOptions(options.ProgressInterval, options.ProgressInterval) { KeepAlive = true });
@@ -186,6 +188,7 @@ public sealed class TrialGrain(
         finally
         {
             SweepTelemetry.TrialsRunning.Add(-1);
+            _unstoredLast = null;
             _timer?.Dispose();
             _timer = null;
             DeactivateOnIdle();
@@ -301,14 +304,23 @@ public sealed class TrialGrain(
         // One checkpoint in flight at most: the next one waits until the previous one is durable (or given up on).
         using var inFlight = new SemaphoreSlim(1, 1);
         var checkpoints = Channel.CreateUnbounded<(int Step, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = Task.Run(() => WriteCheckpointsAsync(spec.TrialId, spec.Training.Steps, checkpoints.Reader, inFlight));
+        var writer = Task.Run(() => WriteCheckpointsAsync(spec.TrialId, checkpoints.Reader, inFlight));
         var callbacks = new TrainingCallbacks
         {
             Progress = p => _latest = p,
             Threads = () => share.Threads,
             Checkpoint = (step, bytes) =>
             {
-                raised(new CheckpointBytes(step, bytes));
+                var raisedBytes = new CheckpointBytes(step, bytes);
+                raised(raisedBytes);
+                if (step == spec.Training.Steps)
+                {
+                    // The run's last step: its result is written next and makes this checkpoint unneeded. It is
+                    // stored only if the result cannot be (HandBackAsync), so that the next attempt concludes
+                    // from it instead of training again. One store write less for every trial.
+                    _unstoredLast = raisedBytes;
+                    return;
+                }
                 inFlight.Wait();
                 checkpoints.Writer.TryWrite((step, bytes));
             },
@@ -354,6 +366,7 @@ public sealed class TrialGrain(
     private async Task HandBackAsync(ISweepGrain coordinator, TrialLease lease, string reason)
     {
         var trialId = lease.Spec.TrialId;
+        await StoreLastCheckpointAsync(trialId);
         _log.LogInformation("Trial {TrialId}: handing its lease back at step {Step}: {Reason}", trialId, _persistedStep, reason);
         try
         {
@@ -378,7 +391,8 @@ public sealed class TrialGrain(
     /// <summary>
     /// Records the trial's outcome. A store that does not answer is waited for as long as this silo runs: the
     /// outcome is retried, never turned into a failure. If the silo stops (or the grain is taken away) first,
-    /// the lease goes back and the next attempt finishes from the final checkpoint.
+    /// the lease goes back with the checkpoint of the last step (stored then, if the store takes it), and the next
+    /// attempt finishes from there.
     /// </summary>
     private async Task RecordAsync(ISweepGrain coordinator, TrialLease lease, TrialResultRecord record)
     {
@@ -443,11 +457,34 @@ public sealed class TrialGrain(
     }
 
     /// <summary>
-    /// Stores the checkpoints training raises, one at a time, and after each the trial's status at that step, so
-    /// readers of the store see where it resumes. Not after the one at <paramref name="lastStep"/>: the trial's
-    /// result is written next and says so itself (or, if it cannot be, the lease goes back with the step).
+    /// The checkpoint at the trial's last step, held back while its result was to be written: stored now that the
+    /// trial hands its lease back without a recorded outcome, so that the next attempt concludes from it. Tried once,
+    /// for as long as a coordinator call; if the store does not take it, the next attempt trains from the newest
+    /// stored checkpoint and ends with the same result.
     /// </summary>
-    private async Task WriteCheckpointsAsync(string trialId, int lastStep, ChannelReader<(int Step, byte[] Data)> reader, SemaphoreSlim inFlight)
+    private async Task StoreLastCheckpointAsync(string trialId)
+    {
+        if (Interlocked.Exchange(ref _unstoredLast, null) is not { } last || last.Step <= _persistedStep)
+        {
+            return;
+        }
+        try
+        {
+            await store.SaveCheckpointAsync(trialId, last.Step, last.Data).WaitAsync(CoordinatorCallLimit);
+            _persistedStep = last.Step;
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Trial {TrialId}: its checkpoint at step {Step} was not written; the next attempt trains from step {From}", trialId, last.Step, _persistedStep);
+        }
+    }
+
+    /// <summary>
+    /// Stores the checkpoints training raises, one at a time, and after each the trial's status at that step, so
+    /// readers of the store see where it resumes. The checkpoint at the last step never comes here (the result
+    /// written next records the status and steps).
+    /// </summary>
+    private async Task WriteCheckpointsAsync(string trialId, ChannelReader<(int Step, byte[] Data)> reader, SemaphoreSlim inFlight)
     {
         await foreach (var (step, bytes) in reader.ReadAllAsync())
         {
@@ -458,7 +495,7 @@ public sealed class TrialGrain(
             {
                 await store.SaveCheckpointAsync(trialId, step, bytes);
                 _persistedStep = Math.Max(_persistedStep, step);
-                if (_stop != StopReason.Superseded && step < lastStep)
+                if (_stop != StopReason.Superseded)
                 {
                     // Readers of the store ('sweep trials' from another shell, any cluster client) see where it resumes.
                     await store.SetTrialStatusAsync(trialId, TrialStatus.Running, step);

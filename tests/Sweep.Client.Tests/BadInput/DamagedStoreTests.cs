@@ -47,8 +47,9 @@ public sealed class DamagedStoreTests
         var store = await workspace.FinishedStoreAsync();
         var uninterrupted = await new LocalDirectorySweepStore(store).GetResultAsync(FinishedStore.TrialId, TestContext.Current.CancellationToken);
         Truncate(Path.Combine(store, ResultFile), 120);
-        // Its final checkpoint is damaged too: the rerun falls back to the one at step 20 and trains 20 steps again.
-        Flip(Path.Combine(store, "trials", FinishedStore.TrialId, "checkpoint-0000000040.swf"), -1);
+        // Its checkpoint (step 20; the one at its last step, 40, was never stored) is damaged too: the rerun finds no
+        // good checkpoint and trains from step 0.
+        Flip(Path.Combine(store, "trials", FinishedStore.TrialId, "checkpoint-0000000020.swf"), -1);
         var grid = workspace.Text("tiny.json", TinyGrids.Valid);
 
         // Damage done behind the store's back is found by reading every trial's files (--verify), as a resubmit does.

@@ -25,7 +25,36 @@ public sealed class StatusWriteTests
             Assert.Equal([(TrialStatus.Running, 0), (TrialStatus.Running, 100), (TrialStatus.Running, 200)],
                 faults.StatusWrites.Where(w => w.TrialId == spec.TrialId).Select(w => (w.Status, w.Steps)));
             await StraightRun.AssertStoredResultIsBitForBitAsync(cluster, spec);
+            // The checkpoint at the last step is not stored: the result made it unneeded.
+            Assert.Equal(200, (await cluster.Store.LoadCheckpointAsync(spec.TrialId, TestContext.Current.CancellationToken))!.Step);
         }
         Assert.All(await coordinator.GetTrialsAsync(), t => Assert.Equal((TrialStatus.Completed, 300), (t.Status, t.Step)));
+    }
+
+    [Fact]
+    public async Task AResultTheStoreRefuses_HandsTheLeaseBackWithTheLastCheckpoint_AndTheNextAttemptConcludesFromIt()
+    {
+        var faults = new StoreFaults();
+        faults.FailFirst("SaveResultAsync", () => new InvalidOperationException("the result file could not be renamed"));
+        await using var cluster = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 1, faults: faults);
+        var sweep = TestSweeps.Create("refused-result", 1, TestSweeps.Settings(300, checkpointEvery: 100));
+        var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(60), "the sweep finishes");
+
+        var trials = await coordinator.GetTrialsAsync();
+        Assert.Equal(1, faults.Injected);
+        var refused = Assert.Single(trials, t => t.Attempts == 2);
+        // The second attempt was leased at step 300: it trained nothing and concluded from the checkpoint stored
+        // when the first one handed its lease back.
+        Assert.Equal([(TrialStatus.Running, 0), (TrialStatus.Running, 100), (TrialStatus.Running, 200), (TrialStatus.Pending, 300), (TrialStatus.Running, 300)],
+            faults.StatusWrites.Where(w => w.TrialId == refused.TrialId).Select(w => (w.Status, w.Steps)));
+        Assert.Equal(300, (await cluster.Store.LoadCheckpointAsync(refused.TrialId, TestContext.Current.CancellationToken))!.Step);
+        Assert.All(trials, t => Assert.Equal((TrialStatus.Completed, 300), (t.Status, t.Step)));
+        foreach (var spec in sweep.Trials)
+        {
+            await StraightRun.AssertStoredResultIsBitForBitAsync(cluster, spec);
+        }
     }
 }

@@ -13,6 +13,8 @@ public sealed class StoreFaults
     private Func<Exception>? _error;
     private DateTime? _outageEnds;
     private int _injected;
+    private string? _failFirst;
+    private Func<Exception>? _failFirstError;
 
     /// <summary>Every trial status the silos asked the store to record, in the order asked (failed calls included).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string TrialId, Sweep.Grains.Lifecycle.TrialStatus Status, int Steps)> StatusWrites { get; } = new();
@@ -29,6 +31,16 @@ public sealed class StoreFaults
             {
                 return _outageEnds is not null;
             }
+        }
+    }
+
+    /// <summary>The first call to <paramref name="operation"/> throws <paramref name="error"/>; no other call fails.</summary>
+    public void FailFirst(string operation, Func<Exception> error)
+    {
+        lock (_lock)
+        {
+            _failFirst = operation;
+            _failFirstError = error;
         }
     }
 
@@ -49,7 +61,12 @@ public sealed class StoreFaults
         Exception? fault = null;
         lock (_lock)
         {
-            if (_outageEnds is null && operation == _trigger)
+            if (operation == _failFirst)
+            {
+                _failFirst = null;
+                fault = _failFirstError!();
+            }
+            else if (_outageEnds is null && operation == _trigger)
             {
                 _outageEnds = DateTime.UtcNow + _length;
             }

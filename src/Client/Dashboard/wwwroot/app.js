@@ -419,7 +419,7 @@ function trialPage(main, trialId) {
             ["seed", c.seed], ["batch size", tr.batchSize], ["dev evaluation", `every ${tr.evalEvery} steps on ${tr.devSize} images`],
             ["optimizer", `${tr.optimizer}, ${tr.activation}, ${tr.threads} thread(s)`],
             ["early stopping", tr.patience > 0 ? `patience ${tr.patience}, min delta ${tr.minDelta}` : "off"],
-            ["checkpoints", t.checkpoint ? `newest at step ${t.checkpoint.step} (${(t.checkpoint.bytes / 1048576).toFixed(2)} MiB, ${new Date(t.checkpoint.savedAt).toLocaleString()}), ${tr.checkpointEvery === "auto" ? "every 500 steps or more (auto: sized to the network)" : tr.checkpointEvery ? `every ${tr.checkpointEvery} steps` : "only at the end"}` : "none"],
+            ["checkpoints", t.checkpoint ? `newest at step ${t.checkpoint.step} (${(t.checkpoint.bytes / 1048576).toFixed(2)} MiB, ${new Date(t.checkpoint.savedAt).toLocaleString()}), ${tr.checkpointEvery === "auto" ? "every 500 steps or more (auto: sized to the network)" : tr.checkpointEvery ? `every ${tr.checkpointEvery} steps` : "none while training"}` : "none"],
             ["wall seconds", num(row.wallSeconds, 2)],
           ].map(([k, v]) => h("tr", null, h("td", { text: k }), h("td", { text: v }))), { class: "kv" })));
         metrics.replaceChildren(...finalMetrics(t));
