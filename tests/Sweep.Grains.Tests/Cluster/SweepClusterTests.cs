@@ -43,10 +43,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     public async Task Trials_RunOnTheSiloWhoseSlotLeasedThem()
     {
         var sweep = TestSweeps.Create("placement", seeds: 3, TestSweeps.Settings(steps: 40, checkpointEvery: 20));
-        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
-
-        await coordinator.SubmitAsync(sweep);
-        await WaitFinishedAsync(coordinator);
+        var coordinator = await RunToEndAsync(sweep);
 
         var silos = Cluster.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToString()).ToHashSet();
         var trials = await coordinator.GetTrialsAsync();
@@ -59,9 +56,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     public async Task Resubmission_ReturnsTheExistingSweepAndRerunsNothing()
     {
         var sweep = TestSweeps.Create("resubmit", seeds: 2, TestSweeps.Settings(steps: 40, checkpointEvery: 20));
-        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
-        await coordinator.SubmitAsync(sweep);
-        await WaitFinishedAsync(coordinator);
+        var coordinator = await RunToEndAsync(sweep);
         var before = await coordinator.GetTrialsAsync();
         var resultsBefore = await Cluster.Store.QueryLeaderboardAsync(new(SweepId: sweep.SweepId), TestContext.Current.CancellationToken);
 
@@ -79,9 +74,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
     public async Task AGridStoredBeforeAutoCheckpoints_ResubmittedWithAuto_IsTheSameSweep()
     {
         var former = TestSweeps.Create("former", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: 500));
-        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(former.SweepId);
-        await coordinator.SubmitAsync(former);
-        await WaitFinishedAsync(coordinator);
+        var coordinator = await RunToEndAsync(former);
         var auto = TestSweeps.Create("former", seeds: 1, TestSweeps.Settings(steps: 20, checkpointEvery: TrainingSettings.AutoCheckpointEvery), gridVersion: "auto")
             with { GridHashBeforeAutoCheckpoints = former.GridHash };
 
@@ -137,10 +130,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         var missing = Path.Combine(Cluster.StoreDirectory, "no-such-dataset");
         var broken = good.Trials[0] with { Dataset = new DatasetRef("files", DatasetKind.Files, Sweep.Model.Data.DatasetFormat.Mnist, missing) };
         var sweep = good with { Trials = good.Trials.SetItem(0, broken) };
-        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
-
-        await coordinator.SubmitAsync(sweep);
-        await WaitFinishedAsync(coordinator);
+        var coordinator = await RunToEndAsync(sweep);
 
         var trials = (await coordinator.GetTrialsAsync()).ToDictionary(t => t.TrialId);
         Assert.Equal(TrialStatus.Failed, trials[broken.TrialId].Status);
@@ -164,10 +154,7 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
             Training = baseline.Trials[0].Training with { Optimizer = Sweep.Model.Training.OptimizerKind.Sgd },
         };
         var sweep = baseline with { Trials = baseline.Trials.SetItem(0, exploding) };
-        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
-
-        await coordinator.SubmitAsync(sweep);
-        await WaitFinishedAsync(coordinator);
+        var coordinator = await RunToEndAsync(sweep);
 
         var trials = (await coordinator.GetTrialsAsync()).ToDictionary(t => t.TrialId);
         Assert.Equal(TrialStatus.Diverged, trials[exploding.TrialId].Status);
@@ -175,6 +162,15 @@ public sealed class SweepClusterTests(ClusterFixture fixture)
         var row = (await Cluster.Store.GetResultAsync(exploding.TrialId, TestContext.Current.CancellationToken))!.Row;
         Assert.Equal(TrialStatus.Diverged, row.Status);
         Assert.True(row.Steps < exploding.Training.Steps, $"diverged at step {row.Steps}");
+    }
+
+    /// <summary>Submits the sweep and waits until it has finished; its coordinator.</summary>
+    private async Task<ISweepGrain> RunToEndAsync(SweepDefinition sweep)
+    {
+        var coordinator = Cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+        await coordinator.SubmitAsync(sweep);
+        await WaitFinishedAsync(coordinator);
+        return coordinator;
     }
 
     private static Task WaitFinishedAsync(ISweepGrain coordinator) =>
