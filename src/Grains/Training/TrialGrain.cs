@@ -50,7 +50,7 @@ public sealed class TrialGrain(
     private volatile TrainingProgress? _latest;
     private volatile int _startStep = -1;
     private volatile int _persistedStep;
-    private CheckpointBytes? _unstoredLast;
+    private CheckpointBytes? _unstoredFinal;
     private bool _startReported;
     private IGrainTimer? _timer;
     private TrialLease? _lease;
@@ -79,7 +79,7 @@ public sealed class TrialGrain(
         _latest = null;
         _startStep = -1;
         _persistedStep = lease.Steps;
-        _unstoredLast = null;
+        _unstoredFinal = null;
         _startReported = false;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _timer = this.RegisterGrainTimer(ReportProgressAsync, new GrainTimerCreationOptions(options.ProgressInterval, options.ProgressInterval) { KeepAlive = true });
@@ -188,7 +188,7 @@ public sealed class TrialGrain(
         finally
         {
             SweepTelemetry.TrialsRunning.Add(-1);
-            _unstoredLast = null;
+            _unstoredFinal = null;
             _timer?.Dispose();
             _timer = null;
             DeactivateOnIdle();
@@ -311,19 +311,14 @@ public sealed class TrialGrain(
             Threads = () => share.Threads,
             Checkpoint = (step, bytes) =>
             {
-                var raisedBytes = new CheckpointBytes(step, bytes);
-                raised(raisedBytes);
-                if (step == spec.Training.Steps)
-                {
-                    // The run's last step: its result is written next and makes this checkpoint unneeded. It is
-                    // stored only if the result cannot be (HandBackAsync), so that the next attempt concludes
-                    // from it instead of training again. One store write less for every trial.
-                    _unstoredLast = raisedBytes;
-                    return;
-                }
+                raised(new CheckpointBytes(step, bytes));
                 inFlight.Wait();
                 checkpoints.Writer.TryWrite((step, bytes));
             },
+            // The end of a completed run: its result is written next and makes this checkpoint unneeded. It is
+            // stored only if the result cannot be (HandBackAsync), so that the next attempt concludes from it
+            // instead of training again. One store write less for every trial.
+            FinalCheckpoint = (step, bytes) => raised(_unstoredFinal = new CheckpointBytes(step, bytes)),
         };
         try
         {
@@ -366,7 +361,7 @@ public sealed class TrialGrain(
     private async Task HandBackAsync(ISweepGrain coordinator, TrialLease lease, string reason)
     {
         var trialId = lease.Spec.TrialId;
-        await StoreLastCheckpointAsync(trialId);
+        await StoreFinalCheckpointAsync(trialId);
         _log.LogInformation("Trial {TrialId}: handing its lease back at step {Step}: {Reason}", trialId, _persistedStep, reason);
         try
         {
@@ -391,8 +386,8 @@ public sealed class TrialGrain(
     /// <summary>
     /// Records the trial's outcome. A store that does not answer is waited for as long as this silo runs: the
     /// outcome is retried, never turned into a failure. If the silo stops (or the grain is taken away) first,
-    /// the lease goes back with the checkpoint of the last step (stored then, if the store takes it), and the next
-    /// attempt finishes from there.
+    /// the lease goes back with the run's final checkpoint (stored then, if the store takes it), and the next attempt
+    /// finishes from there.
     /// </summary>
     private async Task RecordAsync(ISweepGrain coordinator, TrialLease lease, TrialResultRecord record)
     {
@@ -457,32 +452,33 @@ public sealed class TrialGrain(
     }
 
     /// <summary>
-    /// The checkpoint at the trial's last step, held back while its result was to be written: stored now that the
-    /// trial hands its lease back without a recorded outcome, so that the next attempt concludes from it. Tried once,
+    /// The checkpoint at the end of the trial's completed run, held back while its result was to be written: stored
+    /// now that the trial hands its lease back without a recorded outcome, so that the next attempt concludes from
+    /// it. Tried once,
     /// for as long as a coordinator call; if the store does not take it, the next attempt trains from the newest
     /// stored checkpoint and ends with the same result.
     /// </summary>
-    private async Task StoreLastCheckpointAsync(string trialId)
+    private async Task StoreFinalCheckpointAsync(string trialId)
     {
-        if (Interlocked.Exchange(ref _unstoredLast, null) is not { } last || last.Step <= _persistedStep)
+        if (Interlocked.Exchange(ref _unstoredFinal, null) is not { } final || final.Step <= _persistedStep)
         {
             return;
         }
         try
         {
-            await store.SaveCheckpointAsync(trialId, last.Step, last.Data).WaitAsync(CoordinatorCallLimit);
-            _persistedStep = last.Step;
+            await store.SaveCheckpointAsync(trialId, final.Step, final.Data).WaitAsync(CoordinatorCallLimit);
+            _persistedStep = final.Step;
         }
         catch (Exception ex)
         {
-            _log.LogWarning(ex, "Trial {TrialId}: its checkpoint at step {Step} was not written; the next attempt trains from step {From}", trialId, last.Step, _persistedStep);
+            _log.LogWarning(ex, "Trial {TrialId}: its checkpoint at step {Step} was not written; the next attempt trains from step {From}", trialId, final.Step, _persistedStep);
         }
     }
 
     /// <summary>
     /// Stores the checkpoints training raises, one at a time, and after each the trial's status at that step, so
-    /// readers of the store see where it resumes. The checkpoint at the last step never comes here (the result
-    /// written next records the status and steps).
+    /// readers of the store see where it resumes. The one at the end of a completed run never comes here (the
+    /// result written next records the status and steps).
     /// </summary>
     private async Task WriteCheckpointsAsync(string trialId, ChannelReader<(int Step, byte[] Data)> reader, SemaphoreSlim inFlight)
     {

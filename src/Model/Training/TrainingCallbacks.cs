@@ -10,6 +10,11 @@ public sealed class TrainingCallbacks
     /// completed, cancelled or paused run (a diverged run has nothing worth resuming).</summary>
     public Action<int, byte[]>? Checkpoint { get; init; }
 
+    /// <summary>When set, called instead of <see cref="Checkpoint"/> with the checkpoint at the end of a completed run
+    /// (all its steps, or an early stop): a caller that records the run's result next may keep it rather than store
+    /// it.</summary>
+    public Action<int, byte[]>? FinalCheckpoint { get; init; }
+
     public int ProgressEvery { get; init; } = 10;
 
     /// <summary>

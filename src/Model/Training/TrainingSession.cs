@@ -190,9 +190,9 @@ public sealed class TrainingSession
         {
             _lastGood.CopyTo(_network.Parameters, 0);
         }
-        else
+        else if ((callbacks?.FinalCheckpoint ?? callbacks?.Checkpoint) is { } final)
         {
-            callbacks?.Checkpoint?.Invoke(_step, CreateCheckpoint());
+            final(_step, CreateCheckpoint());
         }
         return Evaluated(outcome, clock);
     }

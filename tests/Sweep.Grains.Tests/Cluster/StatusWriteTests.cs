@@ -32,6 +32,25 @@ public sealed class StatusWriteTests
     }
 
     [Fact]
+    public async Task AnEarlyStoppedTrial_DoesNotStoreTheCheckpointWhereItStopped()
+    {
+        await using var cluster = await SweepTestCluster.StartAsync(silos: 1, slotsPerSilo: 1);
+        // MinDelta 1 is a gain no accuracy can make: the second evaluation (step 40) stops the run.
+        var sweep = TestSweeps.Create("early-stop", 1, TestSweeps.Settings(300, checkpointEvery: 10) with { Patience = 1, MinDelta = 1.0 });
+        var coordinator = cluster.Grains.GetGrain<ISweepGrain>(sweep.SweepId);
+
+        await coordinator.SubmitAsync(sweep);
+        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(60), "the sweep finishes");
+
+        foreach (var spec in sweep.Trials)
+        {
+            Assert.Equal(40, (await cluster.Store.GetResultAsync(spec.TrialId, TestContext.Current.CancellationToken))!.Row.Steps);
+            Assert.Equal(30, (await cluster.Store.LoadCheckpointAsync(spec.TrialId, TestContext.Current.CancellationToken))!.Step);
+            await StraightRun.AssertStoredResultIsBitForBitAsync(cluster, spec);
+        }
+    }
+
+    [Fact]
     public async Task AResultTheStoreRefuses_HandsTheLeaseBackWithTheLastCheckpoint_AndTheNextAttemptConcludesFromIt()
     {
         var faults = new StoreFaults();

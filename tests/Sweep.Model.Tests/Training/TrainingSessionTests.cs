@@ -188,6 +188,43 @@ public sealed class TrainingSessionTests
         Assert.Equal([10, 20, 25], steps);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void FinalCheckpointCallback_TakesTheEndOfACompletedRun_AllStepsOrAnEarlyStop(int patience)
+    {
+        var options = Small with { Steps = 100, CheckpointEvery = 10, Patience = patience, MinDelta = 1.0 };
+        var plain = new List<(int Step, byte[] Bytes)>();
+        TrainingSession.Create(Cnn2Like, options, Data).Run(new TrainingCallbacks { Checkpoint = (s, b) => plain.Add((s, b)) }, CancellationToken.None);
+        var periodic = new List<int>();
+        var final = new List<(int Step, byte[] Bytes)>();
+
+        var result = TrainingSession.Create(Cnn2Like, options, Data).Run(
+            new TrainingCallbacks { Checkpoint = (s, _) => periodic.Add(s), FinalCheckpoint = (s, b) => final.Add((s, b)) }, CancellationToken.None);
+
+        // All 100 steps, or an early stop at 30 (only the first evaluation counts as an improvement).
+        Assert.Equal(patience == 0 ? 100 : 30, result.Steps);
+        Assert.Equal(plain.Select(c => c.Step).SkipLast(1), periodic);
+        var (step, bytes) = Assert.Single(final);
+        Assert.Equal(result.Steps, step);
+        Assert.Equal(plain[^1].Bytes, bytes);
+    }
+
+    [Fact]
+    public void FinalCheckpointCallback_IsNotUsedByAPausedOrCancelledRun()
+    {
+        var options = Small with { Steps = 100, CheckpointEvery = 0 };
+        var raised = new List<string>();
+        var callbacks = new TrainingCallbacks { Checkpoint = (s, _) => raised.Add($"checkpoint {s}"), FinalCheckpoint = (s, _) => raised.Add($"final {s}") };
+        var session = TrainingSession.Create(Cnn2Like, options, Data);
+
+        var paused = session.Run(callbacks, CancellationToken.None, stopAt: 20);
+        var cancelled = session.Run(callbacks, new CancellationToken(canceled: true));
+
+        Assert.Equal((TrialOutcome.Paused, TrialOutcome.Cancelled), (paused.Outcome, cancelled.Outcome));
+        Assert.Equal(["checkpoint 20", "checkpoint 20"], raised);
+    }
+
     [Fact]
     public void ConvolutionalNetwork_LearnsThePatternSet_ToNinetyPercentIn300Steps()
     {
