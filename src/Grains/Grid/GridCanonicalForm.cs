@@ -15,6 +15,9 @@ namespace Sweep.Grains.Grid;
 /// </summary>
 internal static class GridCanonicalForm
 {
+    /// <summary><c>checkpointEvery</c>'s default before <c>"auto"</c>.</summary>
+    private const int FormerDefaultCheckpointEvery = 500;
+
     public static string Write(GridSpec grid) => Write(grid, autoCheckpointsAs: null);
 
     /// <summary>
@@ -26,7 +29,7 @@ internal static class GridCanonicalForm
     public static string? WriteBeforeAutoCheckpoints(GridSpec grid) =>
         grid.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery
         || grid.Datasets.Any(d => d.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
-            ? Write(grid, autoCheckpointsAs: 500)
+            ? Write(grid, autoCheckpointsAs: FormerDefaultCheckpointEvery)
             : null;
 
     private static string Write(GridSpec grid, int? autoCheckpointsAs)

@@ -454,9 +454,8 @@ public sealed class TrialGrain(
     /// <summary>
     /// The checkpoint at the end of the trial's completed run, held back while its result was to be written: stored
     /// now that the trial hands its lease back without a recorded outcome, so that the next attempt concludes from
-    /// it. Tried once,
-    /// for as long as a coordinator call; if the store does not take it, the next attempt trains from the newest
-    /// stored checkpoint and ends with the same result.
+    /// it. Tried once, for as long as a coordinator call; if the store does not take it, the next attempt trains
+    /// from the newest stored checkpoint and ends with the same result.
     /// </summary>
     private async Task StoreFinalCheckpointAsync(string trialId)
     {
