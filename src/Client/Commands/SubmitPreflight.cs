@@ -1,4 +1,5 @@
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Grains.Storage;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
@@ -37,7 +38,7 @@ internal static class SubmitPreflight
             {
                 try
                 {
-                    ArchitectureSpec.Parse(trial.ArchitectureText, trial.Filters > 0 ? trial.Filters : null).Describe(train.Shape, train.Classes);
+                    TrialArchitecture.Parse(trial).Describe(train.Shape, train.Classes);
                 }
                 catch (ArchitectureException e)
                 {

@@ -136,7 +136,7 @@ internal sealed class DashboardViews(ISweepStore store, SweepRateTracker rates)
             spec.Seed,
             spec.Training,
         }, ViewJson.Options)!;
-        if (spec.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+        if (spec.Training.HasAutoCheckpoints)
         {
             config["training"]!["checkpointEvery"] = TrainingSettings.AutoCheckpointEveryKeyword;
         }

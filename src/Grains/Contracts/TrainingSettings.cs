@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
 using Sweep.Model.Training;
@@ -27,6 +28,10 @@ public sealed record TrainingSettings
     [Id(8)] public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     [Id(9)] public int Threads { get; init; } = 1;
 
+    /// <summary>Whether <see cref="CheckpointEvery"/> is the grid's <c>"auto"</c> (derived, so never stored).</summary>
+    [JsonIgnore]
+    public bool HasAutoCheckpoints => CheckpointEvery == AutoCheckpointEvery;
+
     /// <summary>The model's options for one trial of this sweep, whose network is <paramref name="architecture"/> on
     /// <paramref name="input"/> images of <paramref name="classes"/> classes.</summary>
     public TrainingOptions ToOptions(double learningRate, int seed, ArchitectureSpec architecture, ImageShape input, int classes) => new()
@@ -39,7 +44,7 @@ public sealed record TrainingSettings
         DevSize = DevSize,
         Patience = Patience,
         MinDelta = MinDelta,
-        CheckpointEvery = CheckpointEvery == AutoCheckpointEvery
+        CheckpointEvery = HasAutoCheckpoints
             ? CheckpointInterval.Default(architecture, input, classes, BatchSize)
             : CheckpointEvery,
         Activation = Activation,

@@ -1,4 +1,5 @@
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Model.Data;
 using Sweep.Model.Networks;
 
@@ -22,7 +23,7 @@ public static class TrialCost
     {
         try
         {
-            var architecture = ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null);
+            var architecture = TrialArchitecture.Parse(spec);
             return (double)architecture.FlopsPerImage(NominalShape(spec.Dataset), classes: 10).Train * spec.Training.BatchSize;
         }
         catch (ArchitectureException)

@@ -27,8 +27,7 @@ internal static class GridCanonicalForm
     /// an upgrade resumes it instead of conflicting with it.
     /// </summary>
     public static string? WriteBeforeAutoCheckpoints(GridSpec grid) =>
-        grid.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery
-        || grid.Datasets.Any(d => d.Training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+        grid.Training.HasAutoCheckpoints || grid.Datasets.Any(d => d.Training.HasAutoCheckpoints)
             ? Write(grid, autoCheckpointsAs: FormerDefaultCheckpointEvery)
             : null;
 
@@ -158,7 +157,7 @@ internal static class GridCanonicalForm
             json.WriteEndObject();
         }
 
-        if (training.CheckpointEvery == TrainingSettings.AutoCheckpointEvery)
+        if (training.HasAutoCheckpoints)
         {
             if (autoCheckpointsAs is { } steps)
             {

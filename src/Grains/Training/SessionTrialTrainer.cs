@@ -1,6 +1,6 @@
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Model.Data;
-using Sweep.Model.Networks;
 using Sweep.Model.Training;
 
 namespace Sweep.Grains.Training;
@@ -24,7 +24,7 @@ public sealed class SessionTrialTrainer : ITrialTrainer
         {
             return resumed;
         }
-        var architecture = ArchitectureSpec.Parse(spec.ArchitectureText, spec.Filters > 0 ? spec.Filters : null);
+        var architecture = TrialArchitecture.Parse(spec);
         var options = spec.Training.ToOptions(spec.LearningRate, spec.Seed, architecture, data.Train.Shape, data.Train.Classes);
         return TrainingSession.Create(architecture, options, data);
     }

@@ -10,7 +10,7 @@ namespace Sweep.Model.Training;
 /// <para>Between two checkpoints a trial trains at least <see cref="FlopsPerByte"/> floating-point operations for
 /// each byte the checkpoint holds (<see cref="ArchitectureSpec.FlopsPerImage"/> × batch per step; 12 bytes per
 /// parameter). At the engine's 45–70 GFLOP/s on one thread that is about a second of training per MiB, against
-/// the 17–20 ms a MiB that PostgreSQL takes to store it (the slower backend; bench/README.md, checkpoint cost):
+/// the 12–25 ms a MiB that PostgreSQL took to store it on a 2-core VM (the slower backend; bench/README.md, checkpoint cost):
 /// under 2 %. A crash then redoes at most about a second of training per MiB of checkpoint.</para>
 /// <para>A function of the architecture, the input shape and the batch alone, so a trial checkpoints at the same
 /// steps on every machine, and a resumed trial keeps the interval it started with (the checkpoint records it).

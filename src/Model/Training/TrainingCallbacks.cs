@@ -7,7 +7,8 @@ public sealed class TrainingCallbacks
     public Action<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Called with the step and the checkpoint bytes every CheckpointEvery steps and at the end of a
-    /// completed, cancelled or paused run (a diverged run has nothing worth resuming).</summary>
+    /// completed, cancelled or paused run (a diverged run has nothing worth resuming); a completed run's goes to
+    /// <see cref="FinalCheckpoint"/> instead when that is set.</summary>
     public Action<int, byte[]>? Checkpoint { get; init; }
 
     /// <summary>When set, called instead of <see cref="Checkpoint"/> with the checkpoint at the end of a completed run

@@ -1,5 +1,6 @@
 using Sweep.Model.Training;
 using Sweep.Grains.Contracts;
+using Sweep.Grains.Grid;
 using Sweep.Grains.Training;
 
 namespace Sweep.Grains.Tests.Cluster;
@@ -46,8 +47,7 @@ public sealed class SessionTrialTrainerTests
         var settings = TestSweeps.Settings(steps: 1, checkpointEvery: TrainingSettings.AutoCheckpointEvery);
         var probe = TestSweeps.Create("trainer", seeds: 1, settings).Trials[0];
         var data = Sweep.Model.Data.DatasetLoader.Load(probe.Dataset.ToSource(), Path.GetTempPath());
-        var interval = CheckpointInterval.Default(
-            Sweep.Model.Networks.ArchitectureSpec.Parse(probe.ArchitectureText), data.Train.Shape, data.Train.Classes, settings.BatchSize);
+        var interval = CheckpointInterval.Default(TrialArchitecture.Parse(probe), data.Train.Shape, data.Train.Classes, settings.BatchSize);
         var spec = TestSweeps.Create("trainer", seeds: 1, settings with { Steps = interval + 5 }).Trials[0];
         var steps = new List<int>();
 

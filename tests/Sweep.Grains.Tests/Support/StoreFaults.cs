@@ -3,7 +3,8 @@ namespace Sweep.Grains.Tests.Support;
 /// <summary>
 /// A fault plan for <see cref="FaultyStore"/>: an outage of the whole store that begins with the first call to a
 /// given operation (say, the first result saved — a database restarting just as a trial finishes) and lasts a
-/// given time; every call during it throws the error a real PostgreSQL client would see.
+/// given time; every call during it throws the error a real PostgreSQL client would see. Or a single failure
+/// (<see cref="FailFirst"/>): the first call to one operation throws, nothing else does.
 /// </summary>
 public sealed class StoreFaults
 {
