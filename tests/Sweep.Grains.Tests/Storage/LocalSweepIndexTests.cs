@@ -135,15 +135,32 @@ public sealed class LocalSweepIndexTests : IDisposable
         await AssertAnswersAreTheFilesAsync(sweep);
     }
 
-    [Fact]
-    public async Task AResultDamagedBehindTheStoresBack_IsFoundWhenVerified_AndCountedFromThen()
+    // Verification checks both sections' checksums and the length without decoding either, so each kind of damage
+    // is put where only that check can see it: the JSON section (just past the 84-byte header), the binary section
+    // (predictions, at the end), and a file cut short.
+    [Theory]
+    [InlineData("json", "checksum mismatch in the JSON section")]
+    [InlineData("binary", "checksum mismatch in the binary section")]
+    [InlineData("truncated", "bad header or length")]
+    public async Task AResultDamagedBehindTheStoresBack_IsFoundWhenVerified_AndCountedFromThen(string where, string reason)
     {
         var sweep = await FinishedHalfAsync();
         var store = new LocalDirectorySweepStore(_root.Path);
         var best = Assert.Single(await store.QueryLeaderboardAsync(new LeaderboardQuery("alpha", Top: 1), Ct));
         var path = Path.Combine(_root.Path, "trials", best.TrialId, "result.bin");
         var bytes = await File.ReadAllBytesAsync(path, Ct);
-        bytes[^10] ^= 0xFF;
+        switch (where)
+        {
+            case "json":
+                bytes[90] ^= 0xFF;
+                break;
+            case "binary":
+                bytes[^10] ^= 0xFF;
+                break;
+            default:
+                bytes = bytes[..^1];
+                break;
+        }
         await File.WriteAllBytesAsync(path, bytes, Ct);
 
         var (board, damage) = await Sweep.Grains.Views.RankedLeaderboard.ReadVerifiedAsync(store, new LeaderboardQuery("alpha", Top: 2), Ct);
@@ -151,7 +168,7 @@ public sealed class LocalSweepIndexTests : IDisposable
 
         var found = Assert.Single(damage);
         Assert.Equal((StoreDamageKind.Result, best.TrialId, path), (found.Kind, found.TrialId, found.Location));
-        Assert.Contains("checksum", found.Reason);
+        Assert.Contains(reason, found.Reason);
         Assert.Equal(2, board.Ranked.Count);
         Assert.DoesNotContain(board.Ranked, r => r.TrialId == best.TrialId);
         Assert.Equal([best.TrialId], counts.DamagedTrials);
@@ -162,6 +179,22 @@ public sealed class LocalSweepIndexTests : IDisposable
         var trial = sweep.Trials.Single(t => t.TrialId == best.TrialId);
         Assert.True(await store.SaveResultAsync(StoreTestData.Result(trial, seed: 7), Ct));
         Assert.Empty(Assert.Single((await new LocalDirectorySweepStore(_root.Path).GetSweepCountsAsync("alpha", Ct)).Sweeps).DamagedTrials);
+        await AssertAnswersAreTheFilesAsync(sweep);
+    }
+
+    [Fact]
+    public async Task AResultVerifiedWithoutDecoding_IsDecodedWhenAReadNeedsIt()
+    {
+        var sweep = await FinishedHalfAsync();
+        var store = new LocalDirectorySweepStore(_root.Path);
+        var page = await store.GetTrialPageAsync("alpha", 0, null, Ct);
+        Assert.Empty(page!.Damage);
+
+        // The same instance, which has only checked these files' checksums, now needs what they say.
+        var statuses = await store.GetTrialStatusesAsync("alpha", Ct);
+        var fresh = await new LocalDirectorySweepStore(_root.Path).GetTrialStatusesAsync("alpha", Ct);
+        Assert.Equal(fresh.OrderBy(p => p.Key, StringComparer.Ordinal), statuses.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(5, statuses.Values.Count(s => s.Status == TrialStatus.Completed));
         await AssertAnswersAreTheFilesAsync(sweep);
     }
 

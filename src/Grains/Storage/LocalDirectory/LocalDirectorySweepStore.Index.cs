@@ -153,13 +153,14 @@ public sealed partial class LocalDirectorySweepStore
         new(StoreDamageKind.Result, sweepId, trialId, ResultPath(trialId), reason);
 
     /// <summary>
-    /// <paramref name="trial"/> as its result file says when read whole (checksums of both sections): unchanged if
-    /// intact, else damaged, which the index is told so that counts show it.
+    /// <paramref name="trial"/> as its result file says when read whole (checksums of both sections; its row is the
+    /// index's, parsed from those bytes when they were written): unchanged if intact, else damaged, which the index is
+    /// told so that counts show it.
     /// </summary>
     private async Task<IndexedTrial> VerifyIndexedResultAsync(SweepIndex index, IndexedTrial trial, CancellationToken cancellationToken)
     {
-        var (document, damage) = await ReadResultDocumentAsync(trial.TrialId, cancellationToken);
-        if (document is not null && damage is null)
+        var (present, damage) = VerifyResult(trial.TrialId);
+        if (present && damage is null)
         {
             return trial;
         }

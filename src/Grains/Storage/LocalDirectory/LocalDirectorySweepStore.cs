@@ -50,8 +50,9 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
 
     // Result files whose whole content this instance has verified, by path, with the length and write time they had
     // then: a long-lived store (a silo, the dashboard) hashes each result once, not on every listing. A result is
-    // written once and replaced only by a repair, which changes both.
-    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenUtc, ResultDocument Document)> _verified = new(StringComparer.Ordinal);
+    // written once and replaced only by a repair, which changes both. The document is null where only integrity was
+    // asked for (VerifyResult) and is decoded when first needed.
+    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenUtc, ResultDocument? Document)> _verified = new(StringComparer.Ordinal);
 
     /// <param name="rootDirectory">Created if missing.</param>
     public LocalDirectorySweepStore(string rootDirectory)
@@ -611,11 +612,14 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
             {
                 return (null, null);
             }
-            if (_verified.TryGetValue(path, out var known) && known.Length == file.Length && known.WrittenUtc == file.LastWriteTimeUtc)
+            var known = Verified(path, file);
+            if (known is { Document: { } cached })
             {
-                return (known.Document, null);
+                return (cached, null);
             }
-            var document = await ResultFile.ReadVerifiedDocumentAsync(path, cancellationToken);
+            var document = known is not null
+                ? await ResultFile.ReadDocumentAsync(path, cancellationToken)
+                : await ResultFile.ReadVerifiedDocumentAsync(path, cancellationToken);
             if (document is not null)
             {
                 _verified[path] = (file.Length, file.LastWriteTimeUtc, document);
@@ -627,6 +631,41 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
             return (null, Reason(e, path));
         }
     }
+
+    /// <summary>
+    /// Whether the trial has a result file and, if so, why it is damaged (null when intact): both sections'
+    /// checksums, without decoding either.
+    /// </summary>
+    private (bool Present, string? Damage) VerifyResult(string trialId)
+    {
+        var path = ResultPath(trialId);
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                return (false, null);
+            }
+            if (Verified(path, file) is not null)
+            {
+                return (true, null);
+            }
+            if (!ResultFile.Verify(path))
+            {
+                return (false, null);
+            }
+            _verified.TryAdd(path, (file.Length, file.LastWriteTimeUtc, null));
+            return (true, null);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            return (true, Reason(e, path));
+        }
+    }
+
+    /// <summary>What this instance verified of <paramref name="file"/>, if it has not changed since; else null.</summary>
+    private (long Length, DateTime WrittenUtc, ResultDocument? Document)? Verified(string path, FileInfo file) =>
+        _verified.TryGetValue(path, out var known) && known.Length == file.Length && known.WrittenUtc == file.LastWriteTimeUtc ? known : null;
 
     /// <summary>The whole verified result, or why it is damaged; both null when it has none.</summary>
     private async Task<(TrialResultRecord? Result, string? Damage)> ReadResultAsync(string trialId, CancellationToken cancellationToken)

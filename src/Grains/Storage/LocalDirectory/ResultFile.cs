@@ -64,6 +64,45 @@ internal static class ResultFile
         return Deserialize(json, path);
     }
 
+    /// <summary>
+    /// Checks the file's integrity (header, length and both sections' checksums) without decoding it; false when
+    /// there is no file. For callers that already hold what the file says (an index row parsed from it when it was
+    /// written): matching checksums mean the bytes are those that were parsed, so decoding them again would only
+    /// cost time (the JSON serializer's first use in a process is most of a query command's start). Synchronous: a
+    /// result is tens of kilobytes from the page cache, and a query command that never waits on the thread pool
+    /// starts no worker threads and compiles no async machinery.
+    /// </summary>
+    public static bool Verify(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        using (stream)
+        {
+            var header = new byte[HeaderBytes];
+            try
+            {
+                stream.ReadExactly(header);
+            }
+            catch (EndOfStreamException)
+            {
+                throw Truncated(path);
+            }
+
+            var (jsonLength, jsonHash, binaryLength, binaryHash) = ParseHeader(header, stream.Length, path);
+            CheckSection(stream, jsonLength, jsonHash, path, "JSON");
+            CheckSection(stream, binaryLength, binaryHash, path, "binary");
+            return true;
+        }
+    }
+
     /// <summary>The whole result, both sections verified.</summary>
     public static async Task<TrialResultRecord?> ReadAsync(string path, CancellationToken cancellationToken)
     {
@@ -128,12 +167,19 @@ internal static class ResultFile
         }
         catch (EndOfStreamException)
         {
-            throw new InvalidDataException($"{path}: truncated result file (shorter than its header).");
+            throw Truncated(path);
         }
 
+        return ParseHeader(header, stream.Length, path);
+    }
+
+    private static InvalidDataException Truncated(string path) => new($"{path}: truncated result file (shorter than its header).");
+
+    private static (long JsonLength, byte[] JsonHash, long BinaryLength, byte[] BinaryHash) ParseHeader(byte[] header, long fileLength, string path)
+    {
         var jsonLength = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(4));
         var binaryLength = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(44));
-        if (!header.AsSpan(0, 4).SequenceEqual(Magic) || jsonLength < 0 || binaryLength < 0 || HeaderBytes + jsonLength + binaryLength != stream.Length)
+        if (!header.AsSpan(0, 4).SequenceEqual(Magic) || jsonLength < 0 || binaryLength < 0 || HeaderBytes + jsonLength + binaryLength != fileLength)
         {
             throw new InvalidDataException($"{path}: not a complete Sweep result file (bad header or length).");
         }
@@ -146,12 +192,24 @@ internal static class ResultFile
     {
         var section = new byte[length];
         await stream.ReadExactlyAsync(section, cancellationToken);
+        CheckHash(section, expected, path, what);
+        return section;
+    }
+
+    /// <summary><see cref="ReadSectionAsync"/>, synchronously.</summary>
+    private static void CheckSection(FileStream stream, long length, byte[] expected, string path, string what)
+    {
+        var section = new byte[length];
+        stream.ReadExactly(section);
+        CheckHash(section, expected, path, what);
+    }
+
+    private static void CheckHash(byte[] section, byte[] expected, string path, string what)
+    {
         if (!SHA256.HashData(section).AsSpan().SequenceEqual(expected))
         {
             throw new InvalidDataException($"{path}: SHA-256 checksum mismatch in the {what} section: the file is corrupt.");
         }
-
-        return section;
     }
 
     private static ResultDocument Deserialize(byte[] json, string path) =>
