@@ -52,17 +52,21 @@ internal static class LeaderboardOrder
         var ascending = Ascending(metric);
         return (a, b) =>
         {
-            var x = Value(a, metric);
-            var y = Value(b, metric);
-            var byNaN = double.IsNaN(x).CompareTo(double.IsNaN(y));
-            if (byNaN != 0)
-            {
-                return byNaN;
-            }
-
-            var byMetric = double.IsNaN(x) ? 0 : ascending ? x.CompareTo(y) : y.CompareTo(x);
-            return byMetric != 0 ? byMetric : string.CompareOrdinal(a.TrialId, b.TrialId);
+            var byValue = CompareValues(Value(a, metric), Value(b, metric), ascending);
+            return byValue != 0 ? byValue : string.CompareOrdinal(a.TrialId, b.TrialId);
         };
+    }
+
+    /// <summary>The order of two metric values (NaN last), before the trial id breaks a tie.</summary>
+    private static int CompareValues(double x, double y, bool ascending)
+    {
+        var byNaN = double.IsNaN(x).CompareTo(double.IsNaN(y));
+        if (byNaN != 0)
+        {
+            return byNaN;
+        }
+
+        return double.IsNaN(x) ? 0 : ascending ? x.CompareTo(y) : y.CompareTo(x);
     }
 
     /// <summary>
@@ -72,34 +76,64 @@ internal static class LeaderboardOrder
     public static IReadOnlyList<LeaderboardRow> Apply(IEnumerable<LeaderboardRow> rows, LeaderboardQuery query)
     {
         Validate(query);
-        var comparison = Comparison(query.Metric);
-        var selected = rows.Where(r => Matches(r, query));
+        var selected = rows.Where(r => Matches(r, query)).ToList();
         if (query.Top is not { } top)
         {
-            var all = selected.ToList();
-            all.Sort(comparison);
-            return all;
+            selected.Sort(Comparison(query.Metric));
+            return selected;
         }
 
-        // The heap's root is the worst row kept, so a better row replaces it.
-        var worstFirst = Comparer<LeaderboardRow>.Create((a, b) => comparison(b, a));
-        var heap = new PriorityQueue<LeaderboardRow, LeaderboardRow>(top + 1, worstFirst);
-        foreach (var row in selected)
+        return Best(selected.Count, top, query.Metric, (int i, out double value) =>
         {
+            value = Value(selected[i], query.Metric);
+            return true;
+        }, i => selected[i]);
+    }
+
+    /// <summary>Candidate <paramref name="index"/>'s metric value, if it is a candidate at all.</summary>
+    public delegate bool TryValue(int index, out double value);
+
+    /// <summary>
+    /// The best <paramref name="top"/> rows, best first, of <paramref name="count"/> candidates that give their metric
+    /// value before their row: a candidate's row is asked for only when its value may place it among the best kept so
+    /// far, so over n candidates about k·ln(n/k) rows are built, not n. The heap's root is the worst row kept.
+    /// </summary>
+    public static List<LeaderboardRow> Best(int count, int top, string metric, TryValue value, Func<int, LeaderboardRow> row)
+    {
+        var comparison = Comparison(metric);
+        var ascending = Ascending(metric);
+        var heap = new PriorityQueue<LeaderboardRow, LeaderboardRow>(top + 1, Comparer<LeaderboardRow>.Create((a, b) => comparison(b, a)));
+        for (var i = 0; i < count; i++)
+        {
+            if (!value(i, out var candidate))
+            {
+                continue;
+            }
+
             if (heap.Count < top)
             {
-                heap.Enqueue(row, row);
+                var kept = row(i);
+                heap.Enqueue(kept, kept);
+                continue;
             }
-            else if (comparison(row, heap.Peek()) < 0)
+
+            var byValue = CompareValues(candidate, Value(heap.Peek(), metric), ascending);
+            if (byValue > 0)
             {
-                heap.EnqueueDequeue(row, row);
+                continue;
+            }
+
+            var better = row(i);
+            if (byValue < 0 || comparison(better, heap.Peek()) < 0)
+            {
+                heap.EnqueueDequeue(better, better);
             }
         }
 
         var best = new List<LeaderboardRow>(heap.Count);
-        while (heap.TryDequeue(out var row, out _))
+        while (heap.TryDequeue(out var kept, out _))
         {
-            best.Add(row);
+            best.Add(kept);
         }
 
         best.Reverse();

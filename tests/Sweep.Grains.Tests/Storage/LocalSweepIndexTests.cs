@@ -64,7 +64,7 @@ public sealed class LocalSweepIndexTests : IDisposable
         await AssertAnswersAreTheFilesAsync(sweep);
         var (rebuilt, clean) = SweepIndexFile.Decode(await File.ReadAllBytesAsync(IndexFile, Ct));
         Assert.True(clean);
-        Assert.Equal(sweep.Trials.Length, rebuilt!.Trials.Length);
+        Assert.Equal(sweep.Trials.Length, rebuilt!.Trials.Count);
     }
 
     [Fact]

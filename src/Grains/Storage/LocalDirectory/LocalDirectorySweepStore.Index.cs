@@ -64,22 +64,33 @@ public sealed partial class LocalDirectorySweepStore
                 continue;
             }
 
-            var statuses = new Dictionary<TrialStatus, int>();
+            // One status byte per trial; only a damaged one is decoded.
+            var byStatus = new int[Enum.GetValues<TrialStatus>().Length];
             var damaged = new List<string>();
-            foreach (var trial in index.Trials)
+            for (var i = 0; i < index.Trials.Count; i++)
             {
-                if (trial.Damage is { } reason)
+                if (index.Trials.IsDamagedAt(i))
                 {
+                    var trial = index.Trials[i];
                     damaged.Add(trial.TrialId);
-                    damage.Add(ResultDamage(id, trial.TrialId, reason));
+                    damage.Add(ResultDamage(id, trial.TrialId, trial.Damage!));
                 }
                 else
                 {
-                    statuses[trial.Status] = statuses.GetValueOrDefault(trial.Status) + 1;
+                    byStatus[(int)index.Trials.StatusAt(i)]++;
                 }
             }
 
-            sweeps.Add(new SweepCounts(id, index.CreatedAt, index.Trials.Length, statuses, damaged));
+            var statuses = new Dictionary<TrialStatus, int>();
+            for (var s = 0; s < byStatus.Length; s++)
+            {
+                if (byStatus[s] > 0)
+                {
+                    statuses[(TrialStatus)s] = byStatus[s];
+                }
+            }
+
+            sweeps.Add(new SweepCounts(id, index.CreatedAt, index.Trials.Count, statuses, damaged));
         }
 
         return new SweepOverview(
@@ -102,12 +113,13 @@ public sealed partial class LocalDirectorySweepStore
             return sweepDamage is null ? null : throw Unreadable(sweepDamage);
         }
 
-        var first = Math.Min(skip, index.Trials.Length);
-        var count = Math.Min(take ?? int.MaxValue, index.Trials.Length - first);
+        var first = Math.Min(skip, index.Trials.Count);
+        var count = Math.Min(take ?? int.MaxValue, index.Trials.Count - first);
         var listings = new List<TrialListing>(count);
         var damage = new List<StoreDamage>();
-        foreach (var indexed in index.Trials.AsSpan(first, count).ToArray())
+        for (var i = first; i < first + count; i++)
         {
+            var indexed = index.Trials[i];
             var trial = indexed.Row is null ? indexed : await VerifyIndexedResultAsync(index, indexed, cancellationToken);
             StoreDamage? found = trial.Damage is { } reason ? ResultDamage(sweepId, trial.TrialId, reason) : null;
             if (found is not null)
@@ -119,7 +131,7 @@ public sealed partial class LocalDirectorySweepStore
                 trial.Status, trial.Steps, trial.Row, trial.Error, found));
         }
 
-        return new TrialPage(sweepId, index.GridJson, index.Trials.Length, first, listings, damage);
+        return new TrialPage(sweepId, index.GridJson, index.Trials.Count, first, listings, damage);
     }
 
     public async Task<IReadOnlyList<StoreDamage>> VerifyResultsAsync(IReadOnlyList<LeaderboardRow> rows, CancellationToken cancellationToken = default)
@@ -137,7 +149,12 @@ public sealed partial class LocalDirectorySweepStore
             foreach (var row in bySweep)
             {
                 StorageCodec.ValidateId(row.TrialId, "trial id");
-                if (index.Positions.TryGetValue(row.TrialId, out var position)
+            }
+
+            var positions = index.Trials.Locate([.. bySweep.Select(r => r.TrialId)]);
+            foreach (var row in bySweep)
+            {
+                if (positions.TryGetValue(row.TrialId, out var position)
                     && index.Trials[position] is { Row: not null } indexed
                     && (await VerifyIndexedResultAsync(index, indexed, cancellationToken)).Damage is { } reason)
                 {
@@ -201,12 +218,9 @@ public sealed partial class LocalDirectorySweepStore
         }
 
         var changed = new List<IndexedTrial>();
-        foreach (var trialId in pending)
+        foreach (var position in index.Trials.Locate(pending).Values)
         {
-            if (index.Positions.TryGetValue(trialId, out var position))
-            {
-                changed.Add(await ReadIndexedTrialAsync(index.Trials[position], cancellationToken));
-            }
+            changed.Add(await ReadIndexedTrialAsync(index.Trials[position], cancellationToken));
         }
 
         return (index.With(changed), null);
@@ -367,12 +381,9 @@ public sealed partial class LocalDirectorySweepStore
 
         var dead = Markers(sweepId).Where(IsDeadMarker).ToList();
         var changed = new List<IndexedTrial>();
-        foreach (var trialId in dead.Select(m => MarkerTrialId(Path.GetFileName(m))).Distinct(StringComparer.Ordinal))
+        foreach (var position in index.Trials.Locate([.. dead.Select(m => MarkerTrialId(Path.GetFileName(m))).Distinct(StringComparer.Ordinal)]).Values)
         {
-            if (index.Positions.TryGetValue(trialId, out var position))
-            {
-                changed.Add(await ReadIndexedTrialAsync(index.Trials[position], cancellationToken));
-            }
+            changed.Add(await ReadIndexedTrialAsync(index.Trials[position], cancellationToken));
         }
 
         await StoreIndexAsync(index.With(changed), cancellationToken);

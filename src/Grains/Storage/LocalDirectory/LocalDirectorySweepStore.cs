@@ -349,6 +349,7 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
         }
 
         var rows = new List<LeaderboardRow>();
+        var filter = new IndexedTrialList.RowFilter(query);
         foreach (var sweepId in sweepIds)
         {
             // The rows come from the sweep's index, not from one result file per trial.
@@ -363,11 +364,21 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
                 continue;
             }
 
-            foreach (var trial in index.Trials)
+            // Each sweep's best k (read from the index's bytes; only rows that may rank are decoded), then the best
+            // k of those.
+            var trials = index.Trials;
+            if (query.Top is { } top)
             {
-                if (trial.Row is { } row && LeaderboardOrder.Matches(row, query))
+                rows.AddRange(LeaderboardOrder.Best(trials.Count, top, query.Metric, (int i, out double value) => trials.TryMetric(i, filter, out value), i => trials[i].Row!));
+            }
+            else
+            {
+                for (var i = 0; i < trials.Count; i++)
                 {
-                    rows.Add(row);
+                    if (trials.TryMetric(i, filter, out _))
+                    {
+                        rows.Add(trials[i].Row!);
+                    }
                 }
             }
         }

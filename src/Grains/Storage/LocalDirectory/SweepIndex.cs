@@ -13,9 +13,13 @@ internal sealed class SweepIndex(
     DateTimeOffset createdAt,
     long definitionLength,
     long definitionWrittenTicks,
-    IndexedTrial[] trials)
+    IndexedTrialList trials)
 {
-    private Dictionary<string, int>? _positions;
+    public SweepIndex(string bootId, string sweepId, string gridHash, string gridJson, DateTimeOffset createdAt, long definitionLength,
+        long definitionWrittenTicks, IndexedTrial[] trials)
+        : this(bootId, sweepId, gridHash, gridJson, createdAt, definitionLength, definitionWrittenTicks, IndexedTrialList.Of(trials))
+    {
+    }
 
     /// <summary>The boot it was written in (see <c>LocalDirectorySweepStore.Index</c>: an index from another boot is rebuilt).</summary>
     public string BootId { get; } = bootId;
@@ -33,10 +37,7 @@ internal sealed class SweepIndex(
     public long DefinitionWrittenTicks { get; } = definitionWrittenTicks;
 
     /// <summary>In the definition's order. Never changed in place: <see cref="With"/> copies.</summary>
-    public IndexedTrial[] Trials { get; } = trials;
-
-    /// <summary>Where each trial id is in <see cref="Trials"/>.</summary>
-    public IReadOnlyDictionary<string, int> Positions => _positions ??= Build();
+    public IndexedTrialList Trials { get; } = trials;
 
     /// <summary>True if this index was built from the <c>sweep.swf</c> that <paramref name="definition"/> describes now.</summary>
     public bool Describes(FileInfo definition) =>
@@ -45,26 +46,19 @@ internal sealed class SweepIndex(
     /// <summary>A copy with <paramref name="changed"/> trials replacing theirs (unknown ids ignored).</summary>
     public SweepIndex With(IEnumerable<IndexedTrial> changed)
     {
-        var trials = (IndexedTrial[])Trials.Clone();
+        var byId = new Dictionary<string, IndexedTrial>(StringComparer.Ordinal);
         foreach (var trial in changed)
         {
-            if (Positions.TryGetValue(trial.TrialId, out var position))
-            {
-                trials[position] = trial;
-            }
+            byId[trial.TrialId] = trial;
         }
 
-        return new SweepIndex(BootId, SweepId, GridHash, GridJson, CreatedAt, DefinitionLength, DefinitionWrittenTicks, trials);
-    }
-
-    private Dictionary<string, int> Build()
-    {
-        var positions = new Dictionary<string, int>(Trials.Length, StringComparer.Ordinal);
-        for (var i = 0; i < Trials.Length; i++)
+        if (byId.Count == 0)
         {
-            positions[Trials[i].TrialId] = i;
+            return this;
         }
 
-        return positions;
+        var positions = Trials.Locate(byId.Keys);
+        var trials = Trials.With(positions.Select(p => KeyValuePair.Create(p.Value, byId[p.Key])));
+        return new SweepIndex(BootId, SweepId, GridHash, GridJson, CreatedAt, DefinitionLength, DefinitionWrittenTicks, trials);
     }
 }

@@ -18,9 +18,6 @@ internal static class SweepIndexFile
     private const int TrialKind = 2;
     private const int FrameHeaderBytes = 12;
     private const int HashBytes = 32;
-    private const byte HasRow = 1;
-    private const byte HasError = 2;
-    private const byte HasDamage = 4;
     private static readonly byte[] Magic = "SWI1"u8.ToArray();
 
     /// <summary>A whole index file holding only the snapshot of <paramref name="index"/>.</summary>
@@ -37,7 +34,7 @@ internal static class SweepIndexFile
             writer.Write((short)index.CreatedAt.Offset.TotalMinutes);
             writer.Write(index.DefinitionLength);
             writer.Write(index.DefinitionWrittenTicks);
-            writer.Write(index.Trials.Length);
+            writer.Write(index.Trials.Count);
             foreach (var trial in index.Trials)
             {
                 Write(writer, trial);
@@ -80,7 +77,8 @@ internal static class SweepIndexFile
         SweepIndex index;
         try
         {
-            index = ReadSnapshot(payload);
+            // The snapshot is the first frame, so its payload starts right after the frame header.
+            index = ReadSnapshot(bytes, FrameHeaderBytes, payload.Length);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
         {
@@ -97,7 +95,7 @@ internal static class SweepIndexFile
 
             try
             {
-                var trial = Read(new BinaryReader(new MemoryStream(payload.ToArray())), index.SweepId);
+                var trial = IndexedTrialList.Decode(payload.Span, index.SweepId);
                 changed[trial.TrialId] = trial;
             }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
@@ -112,9 +110,14 @@ internal static class SweepIndexFile
     private static SweepIndex Apply(SweepIndex index, Dictionary<string, IndexedTrial> changed) =>
         changed.Count == 0 ? index : index.With(changed.Values);
 
-    private static SweepIndex ReadSnapshot(ReadOnlyMemory<byte> payload)
+    /// <summary>
+    /// The snapshot frame's header fields, and its trials left as the bytes they are (see <see cref="IndexedTrialList"/>):
+    /// the frame's payload is the <paramref name="length"/> bytes at <paramref name="start"/> of <paramref name="bytes"/>.
+    /// </summary>
+    private static SweepIndex ReadSnapshot(byte[] bytes, int start, int length)
     {
-        using var reader = new BinaryReader(new MemoryStream(payload.ToArray()), Encoding.UTF8);
+        using var stream = new MemoryStream(bytes, start, length, writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
         var bootId = reader.ReadString();
         var sweepId = reader.ReadString();
         var gridHash = reader.ReadString();
@@ -130,10 +133,10 @@ internal static class SweepIndexFile
             throw new InvalidDataException("A negative trial count.");
         }
 
-        var trials = new IndexedTrial[count];
-        for (var i = 0; i < count; i++)
+        var trials = IndexedTrialList.Scan(bytes, start + (int)stream.Position, start + length, count, sweepId, out var end);
+        if (end != start + length)
         {
-            trials[i] = Read(reader, sweepId);
+            throw new InvalidDataException("A snapshot longer than its trials.");
         }
 
         return new SweepIndex(bootId, sweepId, gridHash, gridJson, createdAt, definitionLength, definitionTicks, trials);
@@ -149,7 +152,7 @@ internal static class SweepIndexFile
         writer.Write(trial.Seed);
         writer.Write((byte)trial.Status);
         writer.Write(trial.Steps);
-        writer.Write((byte)((trial.Row is null ? 0 : HasRow) | (trial.Error is null ? 0 : HasError) | (trial.Damage is null ? 0 : HasDamage)));
+        writer.Write((byte)((trial.Row is null ? 0 : IndexedTrialList.HasRow) | (trial.Error is null ? 0 : IndexedTrialList.HasError) | (trial.Damage is null ? 0 : IndexedTrialList.HasDamage)));
         if (trial.Row is { } row)
         {
             writer.Write(row.TrainAccuracy);
@@ -169,34 +172,6 @@ internal static class SweepIndexFile
         {
             writer.Write(damage);
         }
-    }
-
-    private static IndexedTrial Read(BinaryReader reader, string sweepId)
-    {
-        var trialId = reader.ReadString();
-        var dataset = reader.ReadString();
-        var architecture = reader.ReadString();
-        var filters = reader.ReadInt32();
-        var learningRate = reader.ReadDouble();
-        var seed = reader.ReadInt32();
-        var status = (TrialStatus)reader.ReadByte();
-        if (!Enum.IsDefined(status))
-        {
-            throw new InvalidDataException($"Unknown trial status {(int)status}.");
-        }
-
-        var steps = reader.ReadInt32();
-        var flags = reader.ReadByte();
-        LeaderboardRow? row = null;
-        if ((flags & HasRow) != 0)
-        {
-            row = new LeaderboardRow(trialId, sweepId, dataset, architecture, filters, learningRate, seed, status, steps,
-                reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
-        }
-
-        var error = (flags & HasError) != 0 ? reader.ReadString() : null;
-        var damage = (flags & HasDamage) != 0 ? reader.ReadString() : null;
-        return new IndexedTrial(trialId, dataset, architecture, filters, learningRate, seed, status, steps, row, error, damage);
     }
 
     private static byte[] Frame(int kind, byte[] payload)
