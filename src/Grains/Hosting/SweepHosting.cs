@@ -57,11 +57,13 @@ public static class SweepHosting
     /// <paramref name="retry"/> (default: two minutes, silently); the local directory otherwise.
     /// </summary>
     public static ISweepStore OpenStore(SweepHostOptions options, StoreRetryPolicy? retry = null) =>
-        options.IsCluster
-            ? new RetryingSweepStore(
-                new PostgresSweepStore(options.PostgresConnectionString!), PostgresTransience.IsTransient, PostgresTransience.Describe,
-                retry ?? new StoreRetryPolicy(), "PostgreSQL")
-            : new LocalDirectorySweepStore(options.StoreDirectory);
+        options.IsCluster ? OpenPostgres(options.PostgresConnectionString!, retry) : new LocalDirectorySweepStore(options.StoreDirectory);
+
+    // A method of its own, so that a command on the local store never loads Npgsql (its types are resolved when the
+    // method that names them first runs): about 10 ms of every local query command's start.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static RetryingSweepStore OpenPostgres(string connectionString, StoreRetryPolicy? retry) =>
+        new(new PostgresSweepStore(connectionString), PostgresTransience.IsTransient, PostgresTransience.Describe, retry ?? new StoreRetryPolicy(), "PostgreSQL");
 
     /// <summary>The runtime options a silo with these host options trains with.</summary>
     /// <remarks>

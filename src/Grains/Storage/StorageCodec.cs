@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Sweep.Model.Metrics;
 using Sweep.Model.Training;
 
@@ -13,14 +12,14 @@ namespace Sweep.Grains.Storage;
 /// Encodings shared by both backends. JSON (camelCase, enums as names, NaN allowed) for definitions, rows and
 /// evaluations; little-endian binary for curves and predictions, which are large and must round-trip bit for bit.
 /// </summary>
-internal static partial class StorageCodec
+internal static class StorageCodec
 {
     /// <summary>JSON settings for everything the stores write as JSON.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    public static JsonSerializerOptions Json => JsonSettings.Options;
+
+    // Ids a store accepts: the characters of a safe file name.
+    private static readonly System.Buffers.SearchValues<char> IdCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
 
     private const int CurvePointBytes = sizeof(int) + (3 * sizeof(double));
 
@@ -36,7 +35,7 @@ internal static partial class StorageCodec
     public static void ValidateId(string id, string what)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 0 || id.Length > 200 || !SafeId().IsMatch(id) || id is "." or "..")
+        if (id.Length == 0 || id.Length > 200 || id.AsSpan().ContainsAnyExcept(IdCharacters) || id is "." or "..")
         {
             throw new StoreException(
                 $"invalid {what} '{id}': ids are 1–200 characters from [A-Za-z0-9_.-] (and not '.' or '..'), so they are safe file names",
@@ -124,6 +123,14 @@ internal static partial class StorageCodec
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
-    private static partial Regex SafeId();
+    // A class of its own, built on first use: a query command that writes and reads no JSON (a leaderboard on the
+    // local store) then never loads the serializer, a sizeable part of its start.
+    private static class JsonSettings
+    {
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+        {
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Converters = { new JsonStringEnumConverter() },
+        };
+    }
 }
