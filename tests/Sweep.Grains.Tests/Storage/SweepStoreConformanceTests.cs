@@ -124,6 +124,8 @@ public abstract partial class SweepStoreConformanceTests : FreshStoreTests
     [InlineData("")]
     [InlineData("..")]
     [InlineData("space here")]
+    [InlineData("trailing-newline\n")]
+    [InlineData("ünïcode")]
     public async Task UnsafeIds_AreRejectedWithTheAllowedCharacters(string id)
     {
         var error = await Assert.ThrowsAsync<StoreException>(() => Store.LoadCheckpointAsync(id, Ct));
