@@ -10,7 +10,8 @@ namespace Sweep.Grains.Tests.Storage;
 /// <summary>
 /// The index's trials read from the snapshot's bytes answer exactly as the decoded trials do: every field, every
 /// status and damage flag, every metric under every filter, positions, and replacements; a snapshot whose checksum
-/// holds but whose records do not is refused whole. The leaderboard's top-k selection, which asks for a row only
+/// holds but whose records do not is refused whole, and an index written with the earlier SHA-256 frames is still
+/// read. The leaderboard's top-k selection, which asks for a row only
 /// when its value may rank, equals the head of the fully sorted board.
 /// </summary>
 public sealed class IndexedTrialListTests
@@ -107,7 +108,7 @@ public sealed class IndexedTrialListTests
     {
         var trials = Trials(20, seed: 5);
         var frame = Encode(trials);
-        var payload = frame.AsSpan(12, BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan(8))).ToArray();
+        var payload = Payload(frame);
         switch (damage)
         {
             case "cut short":
@@ -219,15 +220,55 @@ public sealed class IndexedTrialListTests
         return index!.Trials;
     }
 
-    /// <summary>A snapshot frame around <paramref name="payload"/> with a checksum that holds.</summary>
-    private static byte[] Reframe(byte[] payload)
+    /// <summary>
+    /// A frame around <paramref name="payload"/> with a checksum that holds: as written now ("SWI2", XXH3-64), or as
+    /// written before (<paramref name="sha256"/>: "SWI1", SHA-256).
+    /// </summary>
+    private static byte[] Reframe(byte[] payload, int kind = 1, bool sha256 = false)
     {
-        var frame = new byte[12 + payload.Length + 32];
-        "SWI1"u8.CopyTo(frame);
-        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), 1);
+        var trailer = sha256 ? 32 : 8;
+        var frame = new byte[12 + payload.Length + trailer];
+        (sha256 ? "SWI1"u8 : "SWI2"u8).CopyTo(frame);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), kind);
         BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(8), payload.Length);
         payload.CopyTo(frame, 12);
-        SHA256.HashData(frame.AsSpan(4, 8 + payload.Length), frame.AsSpan(12 + payload.Length));
+        var hashed = frame.AsSpan(4, 8 + payload.Length);
+        var hash = frame.AsSpan(12 + payload.Length);
+        if (sha256)
+        {
+            SHA256.HashData(hashed, hash);
+        }
+        else
+        {
+            System.IO.Hashing.XxHash3.Hash(hashed, hash);
+        }
+
         return frame;
+    }
+
+    private static byte[] Payload(byte[] frame) => frame.AsSpan(12, BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan(8))).ToArray();
+
+    [Fact]
+    public void AnIndexWrittenBefore_WithSha256Frames_IsRead_AlsoWithNewFramesAppended()
+    {
+        var trials = Trials(30, seed: 7);
+        var snapshot = Payload(Encode(trials));
+        var changed = trials[4].WithStatus(TrialStatus.Running, 17, null);
+        var appended = Payload(SweepIndexFile.EncodeTrial(changed));
+        var expected = trials.ToArray();
+        expected[4] = changed;
+
+        Assert.Equal("SWI2"u8.ToArray(), Encode(trials)[..4]);
+        foreach (var (snapshotSha, appendedSha) in new[] { (true, true), (true, false), (false, true) })
+        {
+            var (index, clean) = SweepIndexFile.Decode([.. Reframe(snapshot, 1, snapshotSha), .. Reframe(appended, 2, appendedSha)]);
+            Assert.True(clean);
+            Assert.Equal(expected, index!.Trials);
+            Assert.Equal(Reframe(snapshot, 1, snapshotSha).Length, SweepIndexFile.SnapshotLength(Reframe(snapshot, 1, snapshotSha)));
+        }
+
+        var damaged = Reframe(snapshot, 1, sha256: true);
+        damaged[^1] ^= 1;
+        Assert.Equal((null, false), SweepIndexFile.Decode(damaged));
     }
 }

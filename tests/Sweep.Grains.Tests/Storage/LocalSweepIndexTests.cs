@@ -199,6 +199,34 @@ public sealed class LocalSweepIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task AnIndexWrittenWithTheEarlierSha256Frames_AnswersAndIsRewrittenOnceAsNow()
+    {
+        var sweep = await FinishedHalfAsync();
+        var current = await File.ReadAllBytesAsync(IndexFile, Ct);
+        var legacy = new List<byte>();
+        for (var offset = 0; offset < current.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(current.AsSpan(offset + 8));
+            Assert.Equal("SWI2"u8.ToArray(), current[offset..(offset + 4)]);
+            var kindAndPayload = current.AsSpan(offset + 4, 8 + length);
+            legacy.AddRange("SWI1"u8.ToArray());
+            legacy.AddRange(kindAndPayload.ToArray());
+            legacy.AddRange(System.Security.Cryptography.SHA256.HashData(kindAndPayload));
+            offset += 12 + length + 8;
+        }
+
+        await File.WriteAllBytesAsync(IndexFile, [.. legacy], Ct);
+
+        await AssertAnswersAreTheFilesAsync(sweep);
+        var upgraded = await File.ReadAllBytesAsync(IndexFile, Ct);
+        Assert.Equal("SWI2"u8.ToArray(), upgraded[..4]);
+        var (index, clean) = SweepIndexFile.Decode(upgraded);
+        Assert.True(clean);
+        Assert.Equal(SweepIndexFile.Decode(current).Index!.Trials, index!.Trials);
+        await AssertAnswersAreTheFilesAsync(sweep);
+    }
+
+    [Fact]
     public async Task ManyWrites_CompactTheLog_WithoutLosingAny()
     {
         var sweep = StoreTestData.Sweep("alpha", trials: 6);

@@ -37,7 +37,7 @@ public sealed partial class LocalDirectorySweepStore
 
     // Indexes decoded by this instance, with the length and write time their file had: a long-lived store (a silo,
     // the dashboard) decodes a sweep's index again only after it changed.
-    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenUtc, SweepIndex Index)> _indexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime WrittenUtc, SweepIndex Index, bool Current)> _indexes = new(StringComparer.Ordinal);
 
     // Markers of this instance's writes in flight (file names): never removed by a rebuild.
     private readonly ConcurrentDictionary<string, byte> _liveMarkers = new(StringComparer.Ordinal);
@@ -199,7 +199,13 @@ public sealed partial class LocalDirectorySweepStore
             return (null, null);
         }
 
-        var index = LoadIndexFile(sweepId) is { Clean: true } loaded && Trusted(loaded.Index, definition) ? loaded.Index : null;
+        var loaded = LoadIndexFile(sweepId);
+        var index = loaded is { Clean: true, Index: var sound } && Trusted(sound, definition) ? sound : null;
+        if (index is not null && loaded is { Current: false })
+        {
+            await UpgradeIndexAsync(sweepId, cancellationToken);
+        }
+
         if (index is null)
         {
             var (rebuilt, damage) = await RebuildIndexAsync(sweepId, cancellationToken);
@@ -226,8 +232,11 @@ public sealed partial class LocalDirectorySweepStore
         return (index.With(changed), null);
     }
 
-    /// <summary>The index file decoded (from this instance's cache if unchanged); null if there is none.</summary>
-    private (SweepIndex Index, bool Clean)? LoadIndexFile(string sweepId)
+    /// <summary>
+    /// The index file decoded (from this instance's cache if unchanged), and whether its snapshot is written as now;
+    /// null if there is none.
+    /// </summary>
+    private (SweepIndex Index, bool Clean, bool Current)? LoadIndexFile(string sweepId)
     {
         var path = IndexPath(sweepId);
         var file = new FileInfo(path);
@@ -238,7 +247,7 @@ public sealed partial class LocalDirectorySweepStore
 
         if (_indexes.TryGetValue(sweepId, out var cached) && cached.Length == file.Length && cached.WrittenUtc == file.LastWriteTimeUtc)
         {
-            return (cached.Index, true);
+            return (cached.Index, true, cached.Current);
         }
 
         byte[] bytes;
@@ -257,12 +266,46 @@ public sealed partial class LocalDirectorySweepStore
             return null;
         }
 
+        var current = SweepIndexFile.IsCurrent(bytes);
         if (clean)
         {
-            _indexes[sweepId] = (bytes.Length, file.LastWriteTimeUtc, index);
+            _indexes[sweepId] = (bytes.Length, file.LastWriteTimeUtc, index, current);
         }
 
-        return (index, clean);
+        return (index, clean, current);
+    }
+
+    /// <summary>
+    /// Rewrites an index whose snapshot has the earlier SHA-256 frames as it is written now (a compaction), once, so
+    /// that reads of a sweep nothing writes to any more stop paying for SHA-256; a read-only store keeps it as it is.
+    /// </summary>
+    private async Task UpgradeIndexAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        using var held = await LockAsync("index:" + sweepId, cancellationToken);
+        using var fileLock = await LockIndexFileAsync(sweepId, cancellationToken);
+        if (fileLock is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var start = new byte[4];
+            await using (var file = new FileStream(IndexPath(sweepId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                if (await file.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken) < start.Length || SweepIndexFile.IsCurrent(start))
+                {
+                    // Another writer got here first (or the file is too short to be an index: the next read rebuilds it).
+                    return;
+                }
+            }
+
+            await CompactIndexAsync(sweepId, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The old index still answers; the next read tries again.
+        }
     }
 
     /// <summary>
