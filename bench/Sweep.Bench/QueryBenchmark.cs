@@ -19,7 +19,8 @@ namespace Sweep.Bench;
 /// folder (<c>--root</c>, default /var/tmp/sweep-query-bench) and reused by later runs; PostgreSQL runs in a throwaway
 /// server over that folder's data directory, started and stopped here. Every figure is the median (and range) of
 /// <c>--runs</c> runs of the real CLI, process start included, by wall clock and by the CPU time of the process; with
-/// <c>--before DIR</c> (the CLI built from the base commit) its runs alternate with ours. What grows with the store
+/// <c>--before DIR</c> (the CLI built from the base commit) its runs alternate with ours, on a copy of the local store
+/// (<c>local-N.before</c>, made once), after one untimed run of each. What grows with the store
 /// (the base commit's commands, our whole <c>trials</c> listing) runs <c>--slow-runs</c> times (default: --runs). The in-process figures are
 /// the store calls the commands make, on a fresh store object each run (no cache of this process), by wall clock.
 /// </summary>
@@ -59,7 +60,10 @@ internal static partial class QueryBenchmark
                 var directory = Path.Combine(root, $"local-{n}{(small ? "-small" : "")}");
                 await EnsureLocalAsync(directory, n, curve, predictions);
                 var store = () => (ISweepStore)new LocalDirectorySweepStore(directory);
-                Measure("local", n, ["--store", directory], store, after, beforeCli, sameVersion, runs, slowRuns);
+                // The base commit reads its own copy: either version may rewrite a store's index in its own format
+                // (this one upgrades the index frames once), which would make the other rebuild it on every run.
+                var beforeDirectory = beforeCli is null ? directory : CopyOnce(directory, directory + ".before");
+                Measure("local", n, ["--store", directory], store, after, beforeCli, sameVersion, runs, slowRuns, ["--store", beforeDirectory]);
             }
 
             if (backends is "postgres" or "both")
@@ -73,7 +77,7 @@ internal static partial class QueryBenchmark
                 await using var server = await BenchPostgres.StartKeptAsync(directory);
                 await EnsurePostgresAsync(server, n, curve, predictions);
                 var store = () => (ISweepStore)new PostgresSweepStore(server.ConnectionString("postgres"));
-                Measure("postgres", n, ["--cluster", server.ConnectionString("postgres")], store, after, beforeCli, sameVersion, runs, slowRuns);
+                Measure("postgres", n, ["--cluster", server.ConnectionString("postgres")], store, after, beforeCli, sameVersion, runs, slowRuns, null);
             }
         }
 
@@ -81,8 +85,16 @@ internal static partial class QueryBenchmark
         return 0;
     }
 
-    private static void Measure(string backend, int n, string[] storeArguments, Func<ISweepStore> open, string after, string? before, bool sameVersion, int runs, int slowRuns)
+    private static void Measure(string backend, int n, string[] storeArguments, Func<ISweepStore> open, string after, string? before, bool sameVersion, int runs, int slowRuns, string[]? beforeStoreArguments)
     {
+        var beforeStore = beforeStoreArguments ?? storeArguments;
+        // One untimed run of each CLI first: an index rebuilt or rewritten in its format is not a query's cost.
+        TimeOnce(after, ["status", .. storeArguments]);
+        if (before is not null)
+        {
+            TimeOnce(before, ["status", .. beforeStore]);
+        }
+
         (string Name, string[] Arguments, string[]? Before, Func<ISweepStore, Task> InProcess)[] commands =
         [
             ("leaderboard --top 10", ["leaderboard", "--sweep", SweepId, "--top", "10"], ["leaderboard", "--sweep", SweepId, "--top", "10"],
@@ -109,7 +121,7 @@ internal static partial class QueryBenchmark
             {
                 if (before is not null && beforeArguments is not null && (sameVersion || run < slowRuns))
                 {
-                    theirs.Add(TimeOnce(before, [.. beforeArguments, .. storeArguments]));
+                    theirs.Add(TimeOnce(before, [.. beforeArguments, .. beforeStore]));
                 }
 
                 ours.Add(TimeOnce(after, [.. arguments, .. storeArguments]));
@@ -138,6 +150,25 @@ internal static partial class QueryBenchmark
 
             Console.WriteLine($"{backend,-9} {n,7} {name,-28} {"after",-7} {Describe(ours.Select(t => t.Wall)),-22} {Describe(ours.Select(t => t.Cpu)),-22} {Describe(inside)}");
         }
+    }
+
+    /// <summary><paramref name="copy"/>, made from <paramref name="directory"/> unless it is already there (cp -a).</summary>
+    private static string CopyOnce(string directory, string copy)
+    {
+        if (!Directory.Exists(copy))
+        {
+            Console.WriteLine($"copying {directory} to {copy} for the base commit's runs (once)");
+            var cp = Process.Start(new ProcessStartInfo("cp", ["-a", directory, copy + ".partial"]) { UseShellExecute = false })!;
+            cp.WaitForExit();
+            if (cp.ExitCode != 0)
+            {
+                throw new IOException($"cp -a {directory} {copy}.partial failed ({cp.ExitCode})");
+            }
+
+            Directory.Move(copy + ".partial", copy);
+        }
+
+        return copy;
     }
 
     private static async Task EnsureLocalAsync(string directory, int n, int curve, int predictions)
