@@ -39,6 +39,7 @@ public sealed class PostgresSweepStoreTests(PostgresServer server) : SweepStoreC
 
         Assert.Equal(PostgresSweepStore.AutoPreparedStatements, store.Settings.MaxAutoPrepare);
         Assert.True(store.Settings.NoResetOnClose);
+        Assert.False(store.LoadsTypes);
         // Past the fifth use a statement runs prepared; the answers stay the same.
         var sweep = StoreTestData.Sweep("alpha");
         await store.CreateSweepAsync(sweep, Ct);
@@ -53,12 +54,13 @@ public sealed class PostgresSweepStoreTests(PostgresServer server) : SweepStoreC
     [Theory]
     [InlineData("Max Auto Prepare=0;No Reset On Close=false", 0, false)]
     [InlineData("maxautoprepare=3;noresetonclose=false", 3, false)]
-    [InlineData("MAX AUTO PREPARE=7", 7, true)]
+    [InlineData("MAX AUTO PREPARE=7;Server Compatibility Mode=None", 7, true)]
     public async Task AConnectionStringThatSetsThem_Wins(string settings, int maxAutoPrepare, bool noReset)
     {
         await using var store = new PostgresSweepStore($"{ConnectionString};{settings}");
 
         Assert.Equal((maxAutoPrepare, noReset), (store.Settings.MaxAutoPrepare, store.Settings.NoResetOnClose));
+        Assert.Equal(settings.Contains("Compatibility", StringComparison.Ordinal), store.LoadsTypes);
         await store.CreateSweepAsync(StoreTestData.Sweep("alpha"), Ct);
         Assert.Equal(["alpha"], (await store.ListSweepsAsync(Ct)).Select(s => s.SweepId));
     }
