@@ -161,7 +161,7 @@ public sealed class AshaClusterTests
             TimeSpan.FromSeconds(120), "a rung decision is recorded while the secondary silo trains a trial");
         Assert.False((await coordinator.GetSummaryAsync()).IsFinished, "the sweep ended before the kill; make its trials longer");
         await cluster.Cluster.KillSiloAsync(secondary, TestContext.Current.CancellationToken);
-        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(180), "the sweep finishes on the surviving silo");
+        await Eventually.WaitThroughSiloLossAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(180), "the sweep finishes on the surviving silo");
     }
 
     /// <summary>Every decision is what halving allows from the standings it records, with the rung's allowance.</summary>

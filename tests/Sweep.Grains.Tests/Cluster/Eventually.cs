@@ -23,4 +23,23 @@ public static class Eventually
 
     public static Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
         WaitAsync<object>(async () => await condition() ? new object() : null, timeout, what);
+
+    /// <summary>
+    /// <see cref="WaitAsync(Func{Task{bool}}, TimeSpan, string)"/> after a silo was killed: a grain that lived there (the
+    /// coordinator is placed on either silo) does not answer a call sent before the cluster noticed the death, and
+    /// that call fails (a response timeout, the silo unavailable) instead of answering; it is asked again, and a new
+    /// activation on a surviving silo answers from the store.
+    /// </summary>
+    public static Task WaitThroughSiloLossAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        WaitAsync(async () =>
+        {
+            try
+            {
+                return await condition();
+            }
+            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException)
+            {
+                return false;
+            }
+        }, timeout, what);
 }

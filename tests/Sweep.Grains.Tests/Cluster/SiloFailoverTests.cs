@@ -43,7 +43,7 @@ public sealed class SiloFailoverTests
             return null;
         }, TimeSpan.FromSeconds(60), "a trial on the secondary silo writes a checkpoint");
         await cluster.Cluster.KillSiloAsync(secondary, TestContext.Current.CancellationToken);
-        await Eventually.WaitAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(90), "the sweep finishes on the surviving silo");
+        await Eventually.WaitThroughSiloLossAsync(async () => (await coordinator.GetSummaryAsync()).IsFinished, TimeSpan.FromSeconds(90), "the sweep finishes on the surviving silo");
 
         var resumed = (await coordinator.GetTrialsAsync()).Single(t => t.TrialId == onVictim.TrialId);
         Assert.Equal(TrialStatus.Completed, resumed.Status);

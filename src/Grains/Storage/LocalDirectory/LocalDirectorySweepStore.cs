@@ -665,7 +665,8 @@ public sealed partial class LocalDirectorySweepStore : ISweepStore
             {
                 return (false, null);
             }
-            _verified.TryAdd(path, (file.Length, file.LastWriteTimeUtc, null));
+            // Any entry there is of an older version of the file (Verified found none of this one).
+            _verified[path] = (file.Length, file.LastWriteTimeUtc, null);
             return (true, null);
         }
         catch (Exception e) when (IsDamage(e))
