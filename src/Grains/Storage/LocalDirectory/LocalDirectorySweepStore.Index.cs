@@ -65,7 +65,7 @@ public sealed partial class LocalDirectorySweepStore
             }
 
             // One status byte per trial; only a damaged one is decoded.
-            var byStatus = new int[Enum.GetValues<TrialStatus>().Length];
+            var byStatus = new int[(int)Enum.GetValues<TrialStatus>().Max() + 1];
             var damaged = new List<string>();
             for (var i = 0; i < index.Trials.Count; i++)
             {
