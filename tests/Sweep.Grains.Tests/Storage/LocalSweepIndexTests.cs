@@ -226,6 +226,29 @@ public sealed class LocalSweepIndexTests : IDisposable
         await AssertAnswersAreTheFilesAsync(sweep);
     }
 
+    // The conformance suite's leaderboards run over an index of appended frames (each write appends one), which
+    // hold their trials decoded; here the same sweeps are read from rebuilt indexes, pure snapshots, so every
+    // answer comes from the records' bytes.
+    [Fact]
+    public async Task LeaderboardsReadFromASnapshotsBytes_AreTheHeadOfTheWholeBoard()
+    {
+        await SweepStoreConformanceTests.MixedSweepsAsync(new LocalDirectorySweepStore(_root.Path));
+        foreach (var sweepId in new[] { "alpha", "beta" })
+        {
+            File.Delete(Path.Combine(_root.Path, "sweeps", sweepId, "index.swi"));
+        }
+
+        var store = new LocalDirectorySweepStore(_root.Path);
+        Assert.Equal(2, (await store.GetSweepCountsAsync(null, Ct)).Sweeps.Count);
+        foreach (var sweepId in new[] { "alpha", "beta" })
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(_root.Path, "sweeps", sweepId, "index.swi"), Ct);
+            Assert.Equal(bytes.Length, SweepIndexFile.SnapshotLength(bytes));
+        }
+
+        await SweepStoreConformanceTests.AssertLeaderboardsAreTheHeadOfTheWholeBoardAsync(store, () => new LocalDirectorySweepStore(_root.Path));
+    }
+
     [Fact]
     public async Task ManyWrites_CompactTheLog_WithoutLosingAny()
     {

@@ -43,8 +43,20 @@ public abstract partial class SweepStoreConformanceTests
     public async Task LeaderboardCutByTheStore_IsTheHeadOfTheWholeBoard_ForEveryMetricFilterAndTop()
     {
         var (alpha, beta) = await MixedSweepsAsync();
-        var everyRow = (await Store.GetResultsAsync("alpha", Ct)).Concat(await Store.GetResultsAsync("beta", Ct)).Select(r => r.Row).ToList();
 
+        var everyRow = await AssertLeaderboardsAreTheHeadOfTheWholeBoardAsync(Store);
+
+        Assert.True(alpha.Trials.Length + beta.Trials.Length > everyRow.Count, "some trials have no result");
+    }
+
+    /// <summary>
+    /// Every leaderboard the store cuts over <see cref="MixedSweepsAsync(ISweepStore)"/>'s sweeps (every metric,
+    /// sweep, filter, pruned or not, and top) is the head of the whole board sorted from every result; the rows. With
+    /// <paramref name="reopen"/> each query is asked of a store opened for it (nothing decoded by an earlier query).
+    /// </summary>
+    internal static async Task<List<LeaderboardRow>> AssertLeaderboardsAreTheHeadOfTheWholeBoardAsync(ISweepStore store, Func<ISweepStore>? reopen = null)
+    {
+        var everyRow = (await store.GetResultsAsync("alpha", Ct)).Concat(await store.GetResultsAsync("beta", Ct)).Select(r => r.Row).ToList();
         foreach (var metric in LeaderboardQuery.Metrics)
         {
             foreach (var sweepId in new[] { null, "alpha", "beta" })
@@ -55,10 +67,10 @@ public abstract partial class SweepStoreConformanceTests
                     {
                         var query = new LeaderboardQuery(sweepId, dataset, architecture, metric, Pruned: pruned);
                         var whole = LeaderboardOrder.Apply(everyRow, query);
-                        Assert.Equal(whole, await Store.QueryLeaderboardAsync(query, Ct));
+                        Assert.Equal(whole, await (reopen?.Invoke() ?? store).QueryLeaderboardAsync(query, Ct));
                         foreach (var top in new[] { 1, 2, 3, 7, 100 })
                         {
-                            Assert.Equal(whole.Take(top), await Store.QueryLeaderboardAsync(query with { Top = top }, Ct));
+                            Assert.Equal(whole.Take(top), await (reopen?.Invoke() ?? store).QueryLeaderboardAsync(query with { Top = top }, Ct));
                         }
                     }
                 }
@@ -67,7 +79,7 @@ public abstract partial class SweepStoreConformanceTests
 
         Assert.Contains(everyRow, r => double.IsNaN(r.TestAccuracy));
         Assert.Contains(everyRow, r => r.Status == TrialStatus.Pruned);
-        Assert.True(alpha.Trials.Length + beta.Trials.Length > everyRow.Count, "some trials have no result");
+        return everyRow;
     }
 
     [Fact]
@@ -130,12 +142,15 @@ public abstract partial class SweepStoreConformanceTests
     /// Two sweeps: alpha (12 trials) with completed, failed, diverged and pruned results (ties, a NaN), running,
     /// paused and untouched trials; beta (4 trials, newer) with one result.
     /// </summary>
-    private async Task<(SweepDefinition Alpha, SweepDefinition Beta)> MixedSweepsAsync()
+    private Task<(SweepDefinition Alpha, SweepDefinition Beta)> MixedSweepsAsync() => MixedSweepsAsync(Store);
+
+    /// <inheritdoc cref="MixedSweepsAsync()"/>
+    internal static async Task<(SweepDefinition Alpha, SweepDefinition Beta)> MixedSweepsAsync(ISweepStore store)
     {
         var alpha = StoreTestData.Sweep("alpha", trials: 12);
         var beta = StoreTestData.Sweep("beta", trials: 4, createdAt: alpha.CreatedAt.AddMinutes(5));
-        await Store.CreateSweepAsync(alpha, Ct);
-        await Store.CreateSweepAsync(beta, Ct);
+        await store.CreateSweepAsync(alpha, Ct);
+        await store.CreateSweepAsync(beta, Ct);
         double[] accuracies = [0.5, double.NaN, 0.9, 0.5, 0.7, 0.1, 0.5, 0.9];
         TrialStatus[] finals = [TrialStatus.Completed, TrialStatus.Diverged, TrialStatus.Completed, TrialStatus.Pruned, TrialStatus.Completed, TrialStatus.Failed, TrialStatus.Pruned, TrialStatus.Completed];
         for (var i = 0; i < accuracies.Length; i++)
@@ -146,14 +161,14 @@ public abstract partial class SweepStoreConformanceTests
                 result = result with { Error = "the loss went to NaN at step 40" };
             }
 
-            await Store.SaveResultAsync(result, Ct);
+            await store.SaveResultAsync(result, Ct);
         }
 
-        await Store.SetTrialStatusAsync(alpha.Trials[8].TrialId, TrialStatus.Running, 30, Ct);
-        await Store.SetTrialStatusAsync(alpha.Trials[9].TrialId, TrialStatus.Paused, 20, Ct);
-        await Store.SetTrialStatusAsync(alpha.Trials[10].TrialId, TrialStatus.Running, 10, Ct);
-        await Store.SetTrialStatusAsync(alpha.Trials[10].TrialId, TrialStatus.Pending, 10, Ct);
-        await Store.SaveResultAsync(StoreTestData.Result(beta.Trials[1], seed: 40, testAccuracy: 0.9), Ct);
+        await store.SetTrialStatusAsync(alpha.Trials[8].TrialId, TrialStatus.Running, 30, Ct);
+        await store.SetTrialStatusAsync(alpha.Trials[9].TrialId, TrialStatus.Paused, 20, Ct);
+        await store.SetTrialStatusAsync(alpha.Trials[10].TrialId, TrialStatus.Running, 10, Ct);
+        await store.SetTrialStatusAsync(alpha.Trials[10].TrialId, TrialStatus.Pending, 10, Ct);
+        await store.SaveResultAsync(StoreTestData.Result(beta.Trials[1], seed: 40, testAccuracy: 0.9), Ct);
         return (alpha, beta);
     }
 }
