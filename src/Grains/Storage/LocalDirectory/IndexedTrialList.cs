@@ -12,7 +12,7 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 /// the few it returns instead of allocating all of them. Trials replaced since the snapshot are held decoded and
 /// take the place of their bytes. Never changed in place: <see cref="With"/> copies.
 /// <para>
-/// A record, as <see cref="SweepIndexFile"/> writes it (BinaryWriter: strings are a 7-bit length and UTF-8): trial
+/// A record, as <see cref="Write"/> writes it (BinaryWriter: strings are a 7-bit length and UTF-8): trial
 /// id, dataset, architecture | int32 filters | float64 learning rate | int32 seed | byte status | int32 steps | byte
 /// flags | if it has a row, float64 train, dev and test accuracy, test weighted F1 and area ratio, wall seconds | if
 /// flagged, the error, then the damage.
@@ -20,9 +20,9 @@ namespace Sweep.Grains.Storage.LocalDirectory;
 /// </summary>
 internal sealed class IndexedTrialList : IReadOnlyList<IndexedTrial>
 {
-    public const byte HasRow = 1;
-    public const byte HasError = 2;
-    public const byte HasDamage = 4;
+    private const byte HasRow = 1;
+    private const byte HasError = 2;
+    private const byte HasDamage = 4;
 
     // From the end of the three strings: filters, learning rate, seed, then status, steps and flags.
     private const int StatusOffset = 4 + 8 + 4;
@@ -66,6 +66,39 @@ internal sealed class IndexedTrialList : IReadOnlyList<IndexedTrial>
 
         end = position;
         return new IndexedTrialList(bytes, layout, sweepId, new IndexedTrial?[count]);
+    }
+
+    /// <summary>One record, as the layout above says; <see cref="Scan"/> and <see cref="Decode"/> read it.</summary>
+    public static void Write(BinaryWriter writer, IndexedTrial trial)
+    {
+        writer.Write(trial.TrialId);
+        writer.Write(trial.Dataset);
+        writer.Write(trial.Architecture);
+        writer.Write(trial.Filters);
+        writer.Write(trial.LearningRate);
+        writer.Write(trial.Seed);
+        writer.Write((byte)trial.Status);
+        writer.Write(trial.Steps);
+        writer.Write((byte)((trial.Row is null ? 0 : HasRow) | (trial.Error is null ? 0 : HasError) | (trial.Damage is null ? 0 : HasDamage)));
+        if (trial.Row is { } row)
+        {
+            writer.Write(row.TrainAccuracy);
+            writer.Write(row.DevAccuracy);
+            writer.Write(row.TestAccuracy);
+            writer.Write(row.TestWeightedF1);
+            writer.Write(row.TestWeightedAreaRatio);
+            writer.Write(row.WallSeconds);
+        }
+
+        if (trial.Error is { } error)
+        {
+            writer.Write(error);
+        }
+
+        if (trial.Damage is { } damage)
+        {
+            writer.Write(damage);
+        }
     }
 
     /// <summary>One record, as a trial frame of the log holds it; the record must fill <paramref name="record"/>.</summary>

@@ -46,7 +46,7 @@ internal static class SweepIndexFile
             writer.Write(index.Trials.Count);
             foreach (var trial in index.Trials)
             {
-                Write(writer, trial);
+                IndexedTrialList.Write(writer, trial);
             }
         }
 
@@ -59,7 +59,7 @@ internal static class SweepIndexFile
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            Write(writer, trial);
+            IndexedTrialList.Write(writer, trial);
         }
 
         return Frame(TrialKind, payload.ToArray());
@@ -156,38 +156,6 @@ internal static class SweepIndexFile
         }
 
         return new SweepIndex(bootId, sweepId, gridHash, gridJson, createdAt, definitionLength, definitionTicks, trials);
-    }
-
-    private static void Write(BinaryWriter writer, IndexedTrial trial)
-    {
-        writer.Write(trial.TrialId);
-        writer.Write(trial.Dataset);
-        writer.Write(trial.Architecture);
-        writer.Write(trial.Filters);
-        writer.Write(trial.LearningRate);
-        writer.Write(trial.Seed);
-        writer.Write((byte)trial.Status);
-        writer.Write(trial.Steps);
-        writer.Write((byte)((trial.Row is null ? 0 : IndexedTrialList.HasRow) | (trial.Error is null ? 0 : IndexedTrialList.HasError) | (trial.Damage is null ? 0 : IndexedTrialList.HasDamage)));
-        if (trial.Row is { } row)
-        {
-            writer.Write(row.TrainAccuracy);
-            writer.Write(row.DevAccuracy);
-            writer.Write(row.TestAccuracy);
-            writer.Write(row.TestWeightedF1);
-            writer.Write(row.TestWeightedAreaRatio);
-            writer.Write(row.WallSeconds);
-        }
-
-        if (trial.Error is { } error)
-        {
-            writer.Write(error);
-        }
-
-        if (trial.Damage is { } damage)
-        {
-            writer.Write(damage);
-        }
     }
 
     private static byte[] Frame(int kind, byte[] payload)
